@@ -1,0 +1,75 @@
+"""The `vigil` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vigil.cli import cameras, inspect, recording
+from vigil.cli.common import console, err_console, home, set_home, setup_logging
+from vigil.context import SiteContext
+from vigil.errors import VigilError
+
+app = typer.Typer(
+    name="vigil",
+    help="Vigil: record public-safety cameras and keep the originals intact (A2, A17.2(3)).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(cameras.app, name="camera")
+inspect.register(app)
+recording.register(app)
+
+
+@app.callback()
+def _root(
+    home_dir: Annotated[
+        Path | None,
+        typer.Option("--home", help="Data directory (default: $VIGIL_HOME or ~/.local/share/vigil)."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more.")] = False,
+) -> None:
+    if home_dir is not None:
+        set_home(home_dir)
+    setup_logging(home() if home().exists() else None, verbose=verbose)
+
+
+@app.command()
+def init(
+    home_dir: Annotated[Path | None, typer.Option("--home", help="Data directory to create.")] = None,
+) -> None:
+    """Create a site's data directory, settings, signing key and index."""
+    if home_dir is not None:
+        set_home(home_dir)
+    ctx = SiteContext.init(home())
+    site = ctx.site()
+    console.print(f"Vigil home ready at [bold]{ctx.home}[/bold]")
+    console.print(f"site {site.site_uuid}, signing key {site.key_id[:16]}…")
+    ctx.close()
+
+
+def main() -> None:
+    try:
+        app()
+    except VigilError as exc:
+        err_console.print(f"[red]error:[/red] {exc.describe()}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # never a stack trace to a user; the log keeps it
+        logging.getLogger("vigil").exception("unexpected error")
+        err_console.print(
+            f"[red]internal error:[/red] {type(exc).__name__}: {exc}. "
+            "The full report is in the log (HOME/logs/vigil.log).",
+            highlight=False,
+        )
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()

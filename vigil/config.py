@@ -1,0 +1,106 @@
+"""Where Vigil keeps its data and how it is tuned.
+
+The data directory ("home") comes from `--home`, else `VIGIL_HOME`, else
+`~/.local/share/vigil`. Settings live in `HOME/vigil.toml`; any setting can be
+overridden by an environment variable `VIGIL_<NAME>` (e.g. `VIGIL_SEGMENT_S=4`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic import ValidationError as PydanticValidationError
+
+from vigil.errors import ValidationError
+
+CONFIG_FILE = "vigil.toml"
+DB_FILE = "vigil.db"
+
+
+class Settings(BaseModel):
+    """Site settings; every field is documented here and nowhere else."""
+
+    segment_s: int = Field(
+        60, ge=1, le=600, description="Target length of one recorded segment file, in seconds."
+    )
+    fragment_ms: int = Field(
+        2000,
+        ge=500,
+        le=10_000,
+        description="Longest fragment inside a segment; fragments also start at every keyframe.",
+    )
+    seal_interval_s: int = Field(
+        300, ge=1, le=86_400, description="How often the chain heads are signed with the site key."
+    )
+    min_free_bytes: int = Field(
+        1 << 30,
+        ge=0,
+        description="Recording of new material pauses when the disk has less free space than this.",
+    )
+    storage_limit_bytes: int | None = Field(
+        None,
+        ge=0,
+        description="Optional quota on the bytes recordings may occupy (for shared disks).",
+    )
+    reconnect_min_s: float = Field(1.0, gt=0, le=60, description="First reconnect delay.")
+    reconnect_max_s: float = Field(30.0, gt=0, le=600, description="Cap of the reconnect backoff.")
+    stall_timeout_s: float = Field(
+        10.0, ge=2, le=120, description="A camera sending nothing this long is reconnected."
+    )
+    retention_check_s: int = Field(
+        600, ge=1, le=86_400, description="How often expired material is looked for."
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the index; default SQLite under the home directory."
+    )
+
+
+def default_home() -> Path:
+    env = os.environ.get("VIGIL_HOME")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "vigil"
+
+
+def _env_overrides() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        value = os.environ.get(f"VIGIL_{name.upper()}")
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def load_settings(home: Path) -> Settings:
+    data: dict[str, Any] = {}
+    path = home / CONFIG_FILE
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ValidationError(f"{path} is not valid TOML: {exc}", field=CONFIG_FILE) from None
+    data.update(_env_overrides())
+    try:
+        return Settings.model_validate(data)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or CONFIG_FILE
+        raise ValidationError(first["msg"], field=field) from None
+
+
+def render_default_config(overrides: dict[str, Any] | None = None) -> str:
+    lines = ["# Vigil site settings. Environment variables VIGIL_<NAME> override them.", ""]
+    for name, info in Settings.model_fields.items():
+        lines.append(f"# {info.description}")
+        default = (overrides or {}).get(name, info.default)
+        if default is None:
+            lines.append(f"# {name} = ")
+        else:
+            lines.append(f"{name} = {default!r}".replace("'", '"'))
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,136 @@
+"""The index: one row per camera, segment, gap, chain entry, seal and alarm.
+
+Invariants (see docs/design/recording.md):
+- a `segments` row exists only for a file that is complete, fsynced, hashed and renamed
+  to its final name; its `chain_entries` row is written in the same transaction;
+- `chain_entries` is append-only: (chain, seq) runs 1, 2, 3 ... without holes;
+- times are integer microseconds since the epoch, UTC (`*_us`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Site(Base):
+    """The single row that names this installation and its signing key."""
+
+    __tablename__ = "site"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_uuid: Mapped[str] = mapped_column(String(36), nullable=False)
+    created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    public_key_pem: Mapped[str] = mapped_column(Text, nullable=False)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class Camera(Base):
+    __tablename__ = "cameras"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    url_redacted: Mapped[str] = mapped_column(Text, nullable=False)
+    url_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+    retention_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    max_retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+    created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    removed_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+    __table_args__ = (
+        UniqueConstraint("camera_id", "seq", name="uq_segments_camera_seq"),
+        Index("ix_segments_camera_start", "camera_id", "start_us"),
+        Index("ix_segments_state_end", "state", "end_us"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), nullable=False)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    start_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    end_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    path: Mapped[str] = mapped_column(Text, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="sealed")
+    codec: Mapped[str] = mapped_column(String(8), nullable=False)
+    width: Mapped[int] = mapped_column(Integer, nullable=False)
+    height: Mapped[int] = mapped_column(Integer, nullable=False)
+    frames: Mapped[int] = mapped_column(Integer, nullable=False)
+    fragments: Mapped[str] = mapped_column(Text, nullable=False)
+    recovered: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    clock_drift_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    flags: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+
+
+class Gap(Base):
+    __tablename__ = "gaps"
+    __table_args__ = (
+        UniqueConstraint("camera_id", "seq", name="uq_gaps_camera_seq"),
+        Index("ix_gaps_camera_start", "camera_id", "start_us"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), nullable=False)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    start_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    end_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    reason: Mapped[str] = mapped_column(String(32), nullable=False)
+
+
+class ChainEntry(Base):
+    """One link of a hash chain: `chain` is e.g. 'camera:3' (later also 'audit')."""
+
+    __tablename__ = "chain_entries"
+    __table_args__ = (UniqueConstraint("chain", "seq", name="uq_chain_seq"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    chain: Mapped[str] = mapped_column(String(64), nullable=False)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    chain_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    recorded_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class Seal(Base):
+    __tablename__ = "seals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed_us: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    signature_hex: Mapped[str] = mapped_column(String(128), nullable=False)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class Alarm(Base):
+    __tablename__ = "alarms"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    severity: Mapped[str] = mapped_column(String(16), nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    raised_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    cleared_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class CameraStatus(Base):
+    """The recorder's heartbeat per camera, so `vigil status` can run in another process."""
+
+    __tablename__ = "camera_status"
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(24), nullable=False)
+    since_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    drift_ppm: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_us: Mapped[int] = mapped_column(BigInteger, nullable=False)

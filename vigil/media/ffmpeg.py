@@ -1,0 +1,115 @@
+"""The recording subprocess: one `ffmpeg -c copy` per camera, writing fMP4 segments.
+
+Chosen over an in-process PyAV remuxer by measurement (docs/performance.md): ffmpeg
+costs less CPU per stream, and a stalled or crashing camera can never block another
+camera or the Python process. Originals are stream-copied, never re-encoded.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+FFMPEG = os.environ.get("VIGIL_FFMPEG", "ffmpeg")
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class SessionFiles:
+    """The files one recording session writes in the camera's staging directory."""
+
+    staging: Path
+    session_id: str
+
+    @property
+    def pattern(self) -> Path:
+        return self.staging / f"{self.session_id}-%06d.mp4.part"
+
+    @property
+    def segment_list(self) -> Path:
+        return self.staging / f"{self.session_id}.csv"
+
+    @property
+    def state(self) -> Path:
+        return self.staging / f"{self.session_id}.json"
+
+    def part_files(self) -> list[Path]:
+        return sorted(self.staging.glob(f"{self.session_id}-*.mp4.part"))
+
+
+def record_command(
+    url: str, files: SessionFiles, *, segment_s: int, fragment_ms: int, stall_timeout_s: float
+) -> list[str]:
+    movflags = "+frag_keyframe+empty_moov+default_base_moof"
+    return [
+        FFMPEG,
+        "-hide_banner",
+        "-nostdin",
+        "-nostats",
+        "-loglevel", "warning",
+        "-rtsp_transport", "tcp",
+        "-timeout", str(int(stall_timeout_s * 1_000_000)),
+        "-i", url,
+        "-map", "0:v:0",
+        "-c", "copy",
+        "-f", "segment",
+        "-segment_time", str(segment_s),
+        "-segment_format", "mp4",
+        "-segment_format_options", f"movflags={movflags}:frag_duration={fragment_ms * 1000}",
+        "-reset_timestamps", "0",
+        "-segment_list", str(files.segment_list),
+        "-segment_list_type", "csv",
+        "-progress", "pipe:1",
+        "-stats_period", "0.5",
+        str(files.pattern),
+    ]  # fmt: skip
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGKILL if the recorder dies, so no orphan keeps writing."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def spawn(cmd: list[str]) -> subprocess.Popen[bytes]:
+    # Own session: a Ctrl-C at the terminal reaches the recorder only, which then asks
+    # each ffmpeg once to finish its open fragment (ffmpeg hard-exits on repeated signals).
+    return subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+
+
+def finish(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> int:
+    """Ask ffmpeg to close its segment cleanly; kill it if it does not within timeout_s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+def parse_segment_list_line(line: str) -> tuple[str, float, float] | None:
+    """A CSV line `name,start_s,end_s` written by ffmpeg when it closes a segment."""
+    parts = line.strip().rsplit(",", 2)
+    if len(parts) != 3:
+        return None
+    name, start, end = parts
+    try:
+        return name.strip('"'), float(start), float(end)
+    except ValueError:
+        return None

@@ -1,0 +1,103 @@
+"""The recording service: every active camera's recorder plus the loops that keep the
+store healthy (disk guard, retention, seals, forecast), under one stop signal.
+
+`vigil record` runs it in the foreground; `vigil demo` runs it beside simulated cameras.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from vigil.context import SiteContext
+from vigil.db.models import Camera
+from vigil.integrity.seal import seal_now
+from vigil.media.recorder import CameraRecorder
+from vigil.site.cameras import CameraRegistry
+from vigil.storage.capacity import DiskGuard, check_forecast, forecast
+from vigil.storage.retention import expire
+
+log = logging.getLogger(__name__)
+
+_GUARD_S = 2.0
+_CAMERA_SCAN_S = 5.0
+
+
+@dataclass
+class RecordingService:
+    ctx: SiteContext
+    stop: threading.Event = field(default_factory=threading.Event)
+    recorders: dict[int, CameraRecorder] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.guard = DiskGuard(self.ctx)
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.guard.refresh()
+        self._sync_cameras()
+        self._thread = threading.Thread(target=self._housekeeping, name="housekeeping", daemon=True)
+        self._thread.start()
+
+    def shutdown(self, timeout_s: float = 20.0) -> None:
+        """Stop recording; every ffmpeg closes its open fragment and it is committed."""
+        self.stop.set()
+        for rec in self.recorders.values():
+            rec.stop_event.set()
+        for rec in self.recorders.values():
+            rec.join(timeout_s)
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+        try:
+            seal_now(self.ctx)
+        except Exception:
+            log.exception("final seal failed")
+
+    def _sync_cameras(self) -> None:
+        """Start recorders for new cameras; stop those of removed ones."""
+        with self.ctx.sessions() as s:
+            cams = {c.id: c for c in s.scalars(select(Camera).where(Camera.state == "active"))}
+        registry = CameraRegistry(self.ctx)
+        for cam_id, cam in cams.items():
+            if cam_id not in self.recorders:
+                rec = CameraRecorder(
+                    self.ctx,
+                    cam_id,
+                    cam.name,
+                    registry.stream_url(cam_id),
+                    threading.Event(),
+                    recording_allowed=self.guard.recording_allowed,
+                )
+                self.recorders[cam_id] = rec
+                rec.start()
+        for cam_id, rec in list(self.recorders.items()):
+            if cam_id not in cams:
+                rec.stop_event.set()
+                rec.join(20)
+                del self.recorders[cam_id]
+
+    def _housekeeping(self) -> None:
+        s = self.ctx.settings
+        mono = self.ctx.clock.monotonic_s
+        next_seal = mono() + s.seal_interval_s
+        next_expiry = mono()
+        next_scan = mono() + _CAMERA_SCAN_S
+        while not self.stop.wait(_GUARD_S):
+            try:
+                space = self.guard.refresh()
+                now = mono()
+                if now >= next_expiry:
+                    expire(self.ctx)
+                    check_forecast(self.ctx, forecast(self.ctx, space))
+                    next_expiry = now + s.retention_check_s
+                if now >= next_seal:
+                    seal_now(self.ctx)
+                    next_seal = now + s.seal_interval_s
+                if now >= next_scan:
+                    self._sync_cameras()
+                    next_scan = now + _CAMERA_SCAN_S
+            except Exception:
+                log.exception("housekeeping step failed; retrying")

@@ -1,0 +1,68 @@
+"""Camera URLs: validated before they are stored, redacted before they are shown."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+from vigil.errors import ValidationError
+
+SCHEMES = ("rtsp", "rtsps")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
+
+
+def validate_camera_url(url: str, *, field: str = "url") -> str:
+    text = url.strip()
+    if not text:
+        raise ValidationError(
+            "is empty; give the camera's stream URL, e.g. rtsp://host:554/stream", field=field
+        )
+    if any(ch.isspace() for ch in text):
+        raise ValidationError("must not contain spaces", field=field)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationError(f"is not a valid URL ({exc})", field=field) from None
+    if parts.scheme.lower() not in SCHEMES:
+        raise ValidationError(
+            f"scheme {parts.scheme or '(none)'!r} is not supported; use rtsp:// or rtsps://",
+            field=field,
+        )
+    host = parts.hostname
+    if not host:
+        raise ValidationError("has no host", field=field)
+    if not _valid_host(host):
+        raise ValidationError(f"host {host!r} is not a valid host name or IP address", field=field)
+    if port is not None and not 1 <= port <= 65535:
+        raise ValidationError(f"port {port} is out of range 1-65535", field=field)
+    if parts.port == 0:
+        raise ValidationError("port 0 is not valid", field=field)
+    return text
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return bool(_HOSTNAME.match(host))
+
+
+def redact_url(url: str) -> str:
+    """`rtsp://user:secret@host/x` -> `rtsp://user:***@host/x` (no password: unchanged)."""
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    user = parts.username or ""
+    cred = f"{user}:***" if parts.password is not None else user
+    return urlunsplit(
+        SplitResult(parts.scheme, f"{cred}@{netloc}", parts.path, parts.query, parts.fragment)
+    )

@@ -1,0 +1,146 @@
+"""The unit's camera register: add, list, change retention, remove.
+
+Removing a camera stops recording it but keeps its footage: A18(2) forbids deleting
+originals inside retention, so its segments expire on the normal schedule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import func, select
+
+from vigil.context import SiteContext
+from vigil.db.models import Camera, Segment
+from vigil.errors import ConflictError, NotFoundError, ValidationError
+from vigil.media.urls import redact_url, validate_camera_url
+from vigil.regulation.retention import (
+    DEFAULT_RETENTION_DAYS,
+    check_max_retention_days,
+    check_retention_days,
+)
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class CameraView:
+    """What may be shown about a camera: never the password."""
+
+    id: int
+    name: str
+    url: str
+    retention_days: int
+    max_retention_days: int | None
+    state: str
+    created_us: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _view(cam: Camera) -> CameraView:
+    return CameraView(
+        cam.id,
+        cam.name,
+        cam.url_redacted,
+        cam.retention_days,
+        cam.max_retention_days,
+        cam.state,
+        cam.created_us,
+    )
+
+
+def check_name(name: str, *, field: str = "name") -> str:
+    if not _NAME.match(name):
+        raise ValidationError(
+            "must be 1-64 characters of letters, digits, '_', '.', '-', starting with a letter "
+            f"or digit (got {name!r})",
+            field=field,
+        )
+    return name
+
+
+class CameraRegistry:
+    def __init__(self, ctx: SiteContext):
+        self.ctx = ctx
+
+    def add(
+        self,
+        name: str,
+        url: str,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        max_retention_days: int | None = None,
+    ) -> CameraView:
+        check_name(name)
+        clean_url = validate_camera_url(url)
+        days = check_retention_days(retention_days)
+        max_days = check_max_retention_days(max_retention_days, days)
+        with self.ctx.sessions.begin() as s:
+            existing = s.scalar(select(Camera).where(Camera.name == name))
+            if existing is not None:
+                why = "exists" if existing.state == "active" else "belongs to a removed camera"
+                raise ConflictError(f"camera name {name!r} {why}", field="name")
+            cam = Camera(
+                name=name,
+                url_redacted=redact_url(clean_url),
+                url_encrypted=self.ctx.secrets.encrypt(clean_url),
+                retention_days=days,
+                max_retention_days=max_days,
+                state="active",
+                created_us=self.ctx.clock.now_us(),
+            )
+            s.add(cam)
+            s.flush()
+            return _view(cam)
+
+    def list(self, *, include_removed: bool = False) -> list[CameraView]:
+        with self.ctx.sessions() as s:
+            q = select(Camera).order_by(Camera.name)
+            if not include_removed:
+                q = q.where(Camera.state == "active")
+            return [_view(c) for c in s.scalars(q)]
+
+    def get(self, name: str, *, include_removed: bool = True) -> CameraView:
+        with self.ctx.sessions() as s:
+            cam = s.scalar(select(Camera).where(Camera.name == name))
+        if cam is None or (cam.state != "active" and not include_removed):
+            raise NotFoundError(f"no camera named {name!r}", field="camera")
+        return _view(cam)
+
+    def stream_url(self, camera_id: int) -> str:
+        """The URL with its password, for the recorder only: never print or log it."""
+        with self.ctx.sessions() as s:
+            cam = s.get(Camera, camera_id)
+            if cam is None:
+                raise NotFoundError(f"no camera with id {camera_id}", field="camera")
+            return self.ctx.secrets.decrypt(cam.url_encrypted)
+
+    def set_retention(
+        self, name: str, retention_days: int, max_retention_days: int | None = None
+    ) -> CameraView:
+        days = check_retention_days(retention_days)
+        max_days = check_max_retention_days(max_retention_days, days)
+        with self.ctx.sessions.begin() as s:
+            cam = s.scalar(select(Camera).where(Camera.name == name))
+            if cam is None:
+                raise NotFoundError(f"no camera named {name!r}", field="camera")
+            cam.retention_days = days
+            cam.max_retention_days = max_days
+            return _view(cam)
+
+    def remove(self, name: str) -> tuple[CameraView, int]:
+        """Stop recording `name`; returns the view and how many segments stay in retention."""
+        with self.ctx.sessions.begin() as s:
+            cam = s.scalar(select(Camera).where(Camera.name == name, Camera.state == "active"))
+            if cam is None:
+                raise NotFoundError(f"no active camera named {name!r}", field="camera")
+            cam.state = "removed"
+            cam.removed_us = self.ctx.clock.now_us()
+            kept = s.scalar(
+                select(func.count())
+                .select_from(Segment)
+                .where(Segment.camera_id == cam.id, Segment.state == "sealed")
+            )
+            return _view(cam), int(kept or 0)

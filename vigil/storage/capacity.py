@@ -1,0 +1,149 @@
+"""Disk space: the guard that pauses recording, and the forecast that warns early.
+
+When space runs short, Vigil first removes what is already past retention, and if that
+is not enough it pauses recording of *new* material and raises a critical alarm. It
+never makes room by deleting originals inside retention (A18(2)) — unlike NVRs that
+recycle the oldest footage whatever its age.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from vigil.clock import US_PER_DAY, US_PER_S
+from vigil.context import SiteContext
+from vigil.db.models import Camera, Segment
+from vigil.health.alarms import clear_alarm, raise_alarm
+
+_RESUME_MARGIN_BYTES = 64 << 20
+_BITRATE_WINDOW_US = US_PER_DAY
+
+
+@dataclass(frozen=True)
+class DiskSpace:
+    free_bytes: int  # what the filesystem has free
+    recordings_bytes: int  # bytes held by indexed originals
+    headroom_bytes: int  # what may still be written before recording must pause
+
+
+def recordings_bytes(ctx: SiteContext) -> int:
+    with ctx.sessions() as s:
+        total = s.scalar(
+            select(func.coalesce(func.sum(Segment.bytes), 0)).where(
+                Segment.state.in_(("sealed", "expiring"))
+            )
+        )
+    staging = sum(p.stat().st_size for p in ctx.staging_dir.rglob("*.part") if p.is_file())
+    return int(total or 0) + staging
+
+
+def disk_space(ctx: SiteContext) -> DiskSpace:
+    free = shutil.disk_usage(ctx.segments_dir).free
+    used = recordings_bytes(ctx)
+    headroom = free - ctx.settings.min_free_bytes
+    if ctx.settings.storage_limit_bytes is not None:
+        headroom = min(headroom, ctx.settings.storage_limit_bytes - used)
+    return DiskSpace(free, used, headroom)
+
+
+class DiskGuard:
+    """Decides whether new material may be recorded; refreshed by the service's loop."""
+
+    def __init__(self, ctx: SiteContext):
+        self.ctx = ctx
+        self.paused = False
+        self.last: DiskSpace | None = None
+
+    def recording_allowed(self) -> bool:
+        return not self.paused
+
+    def refresh(self) -> DiskSpace:
+        from vigil.storage.retention import expire
+
+        space = disk_space(self.ctx)
+        if space.headroom_bytes <= 0:
+            if expire(self.ctx, for_space=True).bytes_freed:
+                space = disk_space(self.ctx)
+        if space.headroom_bytes <= 0 and not self.paused:
+            self.paused = True
+            raise_alarm(
+                self.ctx,
+                "disk_full",
+                "critical",
+                "storage is full: recording of new material is paused; nothing inside "
+                "retention is deleted to make room (A18(2)). Add disk space or lower the load.",
+            )
+        elif self.paused and space.headroom_bytes > _RESUME_MARGIN_BYTES:
+            self.paused = False
+            clear_alarm(self.ctx, "disk_full")
+        self.last = space
+        return space
+
+
+@dataclass(frozen=True)
+class CameraRate:
+    camera_id: int
+    name: str
+    retention_days: int
+    bytes_per_day: float
+
+
+@dataclass(frozen=True)
+class Forecast:
+    bytes_per_day: float  # all cameras, at the measured bitrates
+    days_until_full: float | None  # at that rate, from now
+    days_held_at_capacity: float | None  # footage the usable space holds in steady state
+    required_days: int  # the longest retention any active camera needs
+    short: bool  # the disk cannot hold the required retention
+
+
+def camera_rates(ctx: SiteContext) -> list[CameraRate]:
+    """Bytes per day per active camera, measured over the last day of segments."""
+    since = ctx.clock.now_us() - _BITRATE_WINDOW_US
+    with ctx.sessions() as s:
+        rows = s.execute(
+            select(
+                Camera.id,
+                Camera.name,
+                Camera.retention_days,
+                func.coalesce(func.sum(Segment.bytes), 0),
+                func.coalesce(func.sum(Segment.end_us - Segment.start_us), 0),
+            )
+            .outerjoin(Segment, (Segment.camera_id == Camera.id) & (Segment.end_us >= since))
+            .where(Camera.state == "active")
+            .group_by(Camera.id, Camera.name, Camera.retention_days)
+        ).all()
+    out = []
+    for cam_id, name, days, total_bytes, total_us in rows:
+        rate = total_bytes / (total_us / US_PER_S) * 86_400 if total_us else 0.0
+        out.append(CameraRate(cam_id, name, days, rate))
+    return out
+
+
+def forecast(ctx: SiteContext, space: DiskSpace | None = None) -> Forecast:
+    space = space or disk_space(ctx)
+    rates = camera_rates(ctx)
+    per_day = sum(r.bytes_per_day for r in rates)
+    required = max((r.retention_days for r in rates), default=0)
+    if per_day <= 0:
+        return Forecast(0.0, None, None, required, False)
+    usable_now = max(space.headroom_bytes, 0)
+    until_full = usable_now / per_day
+    at_capacity = (usable_now + space.recordings_bytes) / per_day
+    return Forecast(per_day, until_full, at_capacity, required, at_capacity < required)
+
+
+def check_forecast(ctx: SiteContext, fc: Forecast) -> None:
+    if fc.short:
+        raise_alarm(
+            ctx,
+            "capacity_short",
+            "major",
+            f"storage holds about {fc.days_held_at_capacity:.1f} days at the measured bitrates, "
+            f"but retention requires {fc.required_days} days (A17.2(3))",
+        )
+    else:
+        clear_alarm(ctx, "capacity_short")

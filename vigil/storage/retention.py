@@ -1,0 +1,130 @@
+"""Expiry: the only path by which recorded originals leave the system.
+
+A segment is deleted only when its whole span is older than its camera's retention
+(A17.2(3), A18(2)). With a maximum set (`max_retention_days`), material between the two
+is kept while space allows and deleted at the maximum at the latest. Each expiry is first
+written to the camera's hash chain (which segments, under which retention), so the pruned
+history still verifies; then the rows are marked `expiring`, the files unlinked through
+`files.delete_expired_segment` (which checks the age once more), and the rows `expired`.
+A crash in between is finished by the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from vigil.clock import US_PER_DAY
+from vigil.context import SiteContext
+from vigil.db.models import Camera, Segment
+from vigil.integrity import ledger
+from vigil.integrity.chain import camera_chain
+from vigil.regulation.retention import is_past_retention
+from vigil.storage import files
+
+log = logging.getLogger(__name__)
+
+_BATCH = 500
+
+
+@dataclass
+class ExpiryReport:
+    expired: dict[str, int] = field(default_factory=dict)  # camera name -> segments
+    bytes_freed: int = 0
+
+
+def _delete_after_days(cam: Camera, for_space: bool) -> int:
+    if cam.max_retention_days is None or for_space:
+        return cam.retention_days
+    return cam.max_retention_days
+
+
+def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
+    """Delete what is past retention; `for_space` also takes what a maximum would keep."""
+    report = ExpiryReport()
+    now = ctx.clock.now_us()
+    finish_interrupted(ctx, report)
+    with ctx.sessions() as s:
+        cameras = list(s.scalars(select(Camera)))
+    for cam in cameras:
+        days = _delete_after_days(cam, for_space)
+        cutoff = now - days * US_PER_DAY
+        while True:
+            with ctx.sessions() as s:
+                due = list(
+                    s.scalars(
+                        select(Segment)
+                        .where(
+                            Segment.camera_id == cam.id,
+                            Segment.state == "sealed",
+                            Segment.end_us <= cutoff,
+                        )
+                        .order_by(Segment.seq)
+                        .limit(_BATCH)
+                    )
+                )
+            due = [d for d in due if is_past_retention(d.end_us, cam.retention_days, now)]
+            if not due:
+                break
+            _expire_batch(ctx, cam, due, days, now)
+            _unlink(ctx, due, cam.retention_days, now, report)
+            report.expired[cam.name] = report.expired.get(cam.name, 0) + len(due)
+    if report.expired:
+        log.info("expired %s (%d bytes)", report.expired, report.bytes_freed)
+    return report
+
+
+def _expire_batch(ctx: SiteContext, cam: Camera, due: list[Segment], days: int, now: int) -> None:
+    chain = camera_chain(cam.id)
+    body = {
+        "kind": "expiry",
+        "camera": cam.id,
+        "segments": [d.seq for d in due],
+        "retention_days": cam.retention_days,
+        "deleted_after_days": days,
+        "at_us": now,
+    }
+    with ledger.chain_lock(chain), ctx.sessions.begin() as s:
+        ledger.append(s, chain, "expiry", body, now)
+        for d in due:
+            row = s.get(Segment, d.id)
+            assert row is not None
+            row.state = "expiring"
+
+
+def _unlink(
+    ctx: SiteContext, due: list[Segment], retention_days: int, now: int, report: ExpiryReport
+) -> None:
+    for d in due:
+        if files.delete_expired_segment(
+            ctx.segments_dir / d.path,
+            segment_end_us=d.end_us,
+            retention_days=retention_days,
+            now_us=now,
+        ):
+            report.bytes_freed += d.bytes
+    with ctx.sessions.begin() as s:
+        for d in due:
+            row = s.get(Segment, d.id)
+            assert row is not None
+            row.state = "expired"
+
+
+def finish_interrupted(ctx: SiteContext, report: ExpiryReport) -> None:
+    """Rows left `expiring` by a crash: their chain record exists; finish the deletion."""
+    now = ctx.clock.now_us()
+    with ctx.sessions() as s:
+        rows = list(
+            s.execute(
+                select(Segment, Camera.retention_days)
+                .join(Camera, Camera.id == Segment.camera_id)
+                .where(Segment.state == "expiring")
+            ).tuples()
+        )
+    by_retention: dict[int, list[Segment]] = {}
+    for seg, days in rows:
+        by_retention.setdefault(days, []).append(seg)
+    for days, segs in by_retention.items():
+        _unlink(ctx, segs, days, now, report)
