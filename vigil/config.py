@@ -12,10 +12,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from vigil.errors import ValidationError
+from vigil.regulation.retention import DEFAULT_RETENTION_DAYS, check_retention_days
 
 CONFIG_FILE = "vigil.toml"
 DB_FILE = "vigil.db"
@@ -24,6 +25,10 @@ DB_FILE = "vigil.db"
 class Settings(BaseModel):
     """Site settings; every field is documented here and nowhere else."""
 
+    default_retention_days: int = Field(
+        DEFAULT_RETENTION_DAYS,
+        description="Retention of a new camera unless given; at least 30 days (A17.2(3)).",
+    )
     segment_s: int = Field(
         60, ge=1, le=600, description="Target length of one recorded segment file, in seconds."
     )
@@ -57,6 +62,14 @@ class Settings(BaseModel):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the index; default SQLite under the home directory."
     )
+
+
+    @field_validator("default_retention_days", mode="before")
+    @classmethod
+    def _lawful_retention(cls, value: object) -> int:
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        return check_retention_days(value, field="default_retention_days")
 
 
 def default_home() -> Path:

@@ -1,9 +1,9 @@
 """The authority for the tests: the Chinese text of the measures.
 
-`article_lines(n)` reads article n from `../shared/regulation/measures.zh.txt` (relative to the
-repository root) when that file exists, and otherwise from `EMBEDDED`, a verbatim copy of the
-articles whose numbers the tests pin. `test_source.py` checks the copy against the file
-whenever the file is present, so the copy cannot drift unnoticed.
+The measures live in `../shared/regulation/measures.zh.txt` (relative to the repository root),
+which a checkout may lack. `EMBEDDED` is a verbatim copy of the articles whose words and
+numbers the tests pin; tests parametrised over `SOURCES` run against the copy always and
+against the file whenever it is present, and `test_source.py` checks that the two agree.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 MEASURES_PATH = (
     Path(__file__).resolve().parents[2].parent / "shared" / "regulation" / "measures.zh.txt"
@@ -43,41 +45,35 @@ def parse_measures(text: str) -> dict[int, tuple[str, ...]]:
     return {number: tuple(lines) for number, lines in articles.items()}
 
 
+Source = dict[int, tuple[str, ...]]
+
+
 @cache
-def source_articles() -> dict[int, tuple[str, ...]] | None:
+def source_articles() -> Source | None:
     """The parsed measures file, or None if it is not there."""
     if not MEASURES_PATH.is_file():
         return None
     return parse_measures(MEASURES_PATH.read_text(encoding="utf-8"))
 
 
-def article_lines(number: int) -> tuple[str, ...]:
-    """Article `number`'s lines, from the file if present, else from `EMBEDDED`."""
-    parsed = source_articles()
-    if parsed is not None:
-        return parsed[number]
-    return EMBEDDED[number]
+def article_text(source: Source, number: int) -> str:
+    return "\n".join(source[number])
 
 
-def article_text(number: int) -> str:
-    return "\n".join(article_lines(number))
-
-
-def article_items(number: int) -> dict[int, str]:
+def article_items(source: Source, number: int) -> dict[int, str]:
     """Item number → item text without "(一)" and the closing ";" or "。"."""
     items: dict[int, str] = {}
-    for line in article_lines(number):
+    for line in source[number]:
         match = _ITEM.match(line)
         if match:
             items[chinese_number(match.group(1))] = match.group(2)
     return items
 
 
-def fines(number: int) -> list[tuple[int, int]]:
+def fines(source: Source, number: int) -> list[tuple[int, int]]:
     """Every "X元以上Y元以下" range of article `number`, in order."""
-    return [
-        (int(a), int(b)) for a, b in re.findall(r"(\d+)元以上(\d+)元以下", article_text(number))
-    ]
+    pattern = r"(\d+)元以上(\d+)元以下"
+    return [(int(a), int(b)) for a, b in re.findall(pattern, article_text(source, number))]
 
 
 EMBEDDED: dict[int, tuple[str, ...]] = {
@@ -154,3 +150,14 @@ EMBEDDED: dict[int, tuple[str, ...]] = {
     ),
     28: ("本办法自2017年1月1日起施行。",),
 }
+
+
+SOURCES = [
+    pytest.param(EMBEDDED, id="embedded"),
+    pytest.param(
+        source_articles() or {},
+        id="file",
+        marks=pytest.mark.skipif(source_articles() is None, reason=f"{MEASURES_PATH} absent"),
+    ),
+]
+"""Parametrise a test over the embedded copy and, when present, the measures file."""

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from vigil.cli.common import console, open_site, print_json
 from vigil.clock import us_to_iso
-from vigil.regulation.retention import DEFAULT_RETENTION_DAYS
 from vigil.site.cameras import CameraRegistry
 
 app = typer.Typer(help="Manage cameras.", no_args_is_help=True)
@@ -34,7 +33,13 @@ MaxOpt = Annotated[
 def add(
     name: Annotated[str, typer.Argument(help="Short unique name, e.g. lobby-1.")],
     url: Annotated[str, typer.Option("--url", help="rtsp://[user:pass@]host[:port]/path")],
-    retention_days: RetentionOpt = DEFAULT_RETENTION_DAYS,
+    retention_days: Annotated[
+        int | None,
+        typer.Option(
+            "--retention-days",
+            help="Days the originals are kept; at least 30 (A17.2(3)). Default: the site's.",
+        ),
+    ] = None,
     max_retention_days: MaxOpt = None,
 ) -> None:
     """Register a camera (the password in the URL is stored encrypted)."""

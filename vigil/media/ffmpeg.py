@@ -41,6 +41,8 @@ class SessionFiles:
         return sorted(self.staging.glob(f"{self.session_id}-*.mp4.part"))
 
 
+#: flush_packets=1 makes the inner mp4 muxer write each fragment as it closes; without it
+#: the segment muxer holds a whole segment in memory and a crash would lose all of it.
 def record_command(
     url: str, files: SessionFiles, *, segment_s: int, fragment_ms: int, stall_timeout_s: float
 ) -> list[str]:
@@ -59,7 +61,8 @@ def record_command(
         "-f", "segment",
         "-segment_time", str(segment_s),
         "-segment_format", "mp4",
-        "-segment_format_options", f"movflags={movflags}:frag_duration={fragment_ms * 1000}",
+        "-segment_format_options",
+        f"movflags={movflags}:frag_duration={fragment_ms * 1000}:flush_packets=1",
         "-reset_timestamps", "0",
         "-segment_list", str(files.segment_list),
         "-segment_list_type", "csv",

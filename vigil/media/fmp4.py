@@ -219,7 +219,8 @@ def _parse_moof(
             raise Fmp4Error("'traf' without 'tfhd'", traf_off)
         body, off = tfhd
         vf, track_id = _field(">II", body, 0, "tfhd", off)
-        flags, pos, opt = vf & 0xFFFFFF, 8, {}
+        flags, pos = vf & 0xFFFFFF, 8
+        opt: dict[int, int] = {}
         # base data offset, sample description index, default duration, size, flags
         for bit, fmt in ((0x1, ">Q"), (0x2, ">I"), (0x8, ">I"), (0x10, ">I"), (0x20, ">I")):
             if flags & bit:
@@ -231,7 +232,7 @@ def _parse_moof(
         dur, size, sflags = opt.get(0x8, dur), opt.get(0x10, size), opt.get(0x20, sflags)
         video = track_id == video_id
         for sub, sbody, soff in boxes:
-            if sub == "tfdt" and video:
+            if sub == "tfdt" and video and out.decode_time is None:
                 v1 = _field(">B", sbody, 0, sub, soff)[0] == 1
                 out.decode_time = _field(">Q" if v1 else ">I", sbody, 4, sub, soff)[0]
             elif sub == "trun":
@@ -244,6 +245,8 @@ def _parse_moof(
                 pos += 4 if tflags & 0x4 else 0
                 present = [bit for bit in (0x100, 0x200, 0x400, 0x800) if tflags & bit]
                 n = len(present)
+                if len(sbody) < pos + 4 * n * count:
+                    raise Fmp4Error(f"'trun' too short for its {count} samples", soff)
                 values = _field(f">{count * n}I", sbody, pos, sub, soff) if n else ()
                 col = {bit: values[i::n] for i, bit in enumerate(present)}
                 cursor += sum(col[0x200]) if 0x200 in col else count * size

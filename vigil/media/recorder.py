@@ -12,7 +12,7 @@ import selectors
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 
 from vigil.context import SiteContext
@@ -83,6 +83,9 @@ class CameraRecorder(threading.Thread):
         try:
             self.status.last_end_us = self._last_end_in_index()
             self._recover(SessionOutcome())
+            # Whatever lies between the last indexed media and the first new frame was
+            # lost while no recorder ran.
+            self._pending_gap_reason = "recorder_down"
             self._loop()
         except Exception:  # a recorder must never take the others down
             log.exception("recorder for %s failed", self.camera_name)
@@ -236,6 +239,7 @@ class CameraRecorder(threading.Thread):
                 path=path,
                 start_us=estimator.anchor_us + round(start_s * 1_000_000),
                 clock_drift_ms=None if drift is None else drift // 1000,
+                end_us=estimator.anchor_us + round(end_s * 1_000_000),
             )
             try:
                 self._after_commit(self._commit(finished, layout), outcome)
@@ -251,16 +255,17 @@ class CameraRecorder(threading.Thread):
         """Record the gap before the first segment of a session, then commit the segment."""
         last_end = self.status.last_end_us
         start = finished.start_us
-        if last_end is not None and start < last_end:
-            # Anchor jitter at a reconnect: never let two segments of one camera overlap.
-            flags = "clamped" if last_end - start < 1_000_000 else "overlap"
-            if flags == "clamped":
-                start = last_end
-            finished = FinishedFile(
-                finished.camera_id, finished.path, start, finished.recovered,
-                finished.clock_drift_ms, flags,
-            )  # fmt: skip
-        elif last_end is not None and start - last_end > TOUCH_TOLERANCE_US:
+        # Fix the end first, so moving the start below never moves the media in time.
+        finished = replace(
+            finished, end_us=finished.end_us or start + layout.to_us(layout.duration())
+        )
+        if last_end is not None and abs(start - last_end) <= TOUCH_TOLERANCE_US:
+            # The same instant within anchor jitter: make the boundary exact.
+            finished = replace(finished, start_us=last_end)
+        elif last_end is not None and start < last_end:
+            # Never let two segments of one camera claim the same instant.
+            finished = replace(finished, start_us=last_end, flags="overlap_trimmed")
+        elif last_end is not None:
             self._record_gap(last_end, start, self._pending_gap_reason)
         return self.store.commit(finished, layout)
 

@@ -15,11 +15,7 @@ from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.media.urls import redact_url, validate_camera_url
-from vigil.regulation.retention import (
-    DEFAULT_RETENTION_DAYS,
-    check_max_retention_days,
-    check_retention_days,
-)
+from vigil.regulation.retention import check_max_retention_days, check_retention_days
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -70,11 +66,13 @@ class CameraRegistry:
         self,
         name: str,
         url: str,
-        retention_days: int = DEFAULT_RETENTION_DAYS,
+        retention_days: int | None = None,
         max_retention_days: int | None = None,
     ) -> CameraView:
         check_name(name)
         clean_url = validate_camera_url(url)
+        if retention_days is None:
+            retention_days = self.ctx.settings.default_retention_days
         days = check_retention_days(retention_days)
         max_days = check_max_retention_days(max_retention_days, days)
         with self.ctx.sessions.begin() as s:

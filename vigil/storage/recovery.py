@@ -24,6 +24,7 @@ from vigil.storage.segment_store import FinishedFile, SegmentStore
 
 log = logging.getLogger(__name__)
 
+_HEADERS_ONLY_MAX_BYTES = 16 << 10
 _PART = re.compile(r"^(?P<session>\d+)-(?P<index>\d+)\.mp4\.part$")
 
 
@@ -38,6 +39,13 @@ def _listed(session: ffmpeg.SessionFiles) -> dict[str, tuple[float, float]]:
         if entry:
             out[entry[0]] = (entry[1], entry[2])
     return out
+
+
+def _holds_no_media(path: Path) -> bool:
+    """A file of headers only (ftyp, maybe moov) that never received a fragment."""
+    if path.stat().st_size > _HEADERS_ONLY_MAX_BYTES:
+        return False
+    return b"moof" not in path.read_bytes() and b"mdat" not in path.read_bytes()
 
 
 def quarantine(ctx: SiteContext, camera_id: int, path: Path, why: str) -> Path:
@@ -75,6 +83,11 @@ def recover_staging(
         listed = _listed(session)
         next_start_s = state.get("listed_end_s")
         for part in session.part_files():
+            if _holds_no_media(part):
+                # ffmpeg had opened the file but written no fragment: nothing to keep.
+                log.info("removing %s: it holds no media", part.name)
+                part.unlink()
+                continue
             if anchor_us is None:
                 quarantine(ctx, camera_id, part, "the session never learned its wall-clock time")
                 continue

@@ -121,7 +121,7 @@ def finish_interrupted(ctx: SiteContext, report: ExpiryReport) -> None:
                 select(Segment, Camera.retention_days)
                 .join(Camera, Camera.id == Segment.camera_id)
                 .where(Segment.state == "expiring")
-            ).tuples()
+            ).all()
         )
     by_retention: dict[int, list[Segment]] = {}
     for seg, days in rows:

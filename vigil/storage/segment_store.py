@@ -43,6 +43,9 @@ class FinishedFile:
     recovered: bool = False
     clock_drift_ms: int | None = None
     flags: str = ""
+    #: Where the next segment of the same connection starts (ffmpeg's segment list);
+    #: None for a recovered file, whose end is its start plus its media duration.
+    end_us: int | None = None
 
 
 def fragment_table(layout: SegmentLayout) -> list[list[int]]:
@@ -101,7 +104,7 @@ class SegmentStore:
         if size != layout.complete_size:
             raise ValueError(f"{finished.path}: {size} bytes on disk, layout says {layout.complete_size}")
         files.fsync_file(finished.path)
-        end_us = finished.start_us + layout.to_us(layout.duration())
+        end_us = finished.end_us or finished.start_us + layout.to_us(layout.duration())
         key = segment_key(finished.camera_id, finished.start_us)
         frames = sum(f.samples for f in layout.fragments)
         body = segment_body(finished.camera_id, finished.start_us, end_us, size, sha, key, frames)
