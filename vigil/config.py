@@ -63,7 +63,6 @@ class Settings(BaseModel):
         None, description="SQLAlchemy URL of the index; default SQLite under the home directory."
     )
 
-
     @field_validator("default_retention_days", mode="before")
     @classmethod
     def _lawful_retention(cls, value: object) -> int:

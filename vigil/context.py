@@ -121,7 +121,7 @@ class SiteContext:
 
     def site(self) -> Site:
         with self.sessions() as s:
-            site = s.scalar(select(Site))
+            site: Site | None = s.scalar(select(Site))
         if site is None:
             raise NotInitialisedError("the index has no site row; run `vigil init`")
         return site

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.fabricate import commit_clips, make_clips
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry
 from vigil.integrity.seal import export_seal, seal_now
 from vigil.site.cameras import CameraRegistry
-
-from tests.fabricate import commit_clips, make_clips
 
 
 @pytest.fixture
@@ -60,7 +59,9 @@ def test_chain_recomputes_from_the_documented_formula(sealed: SiteContext) -> No
     assert json.loads(seal.body)["heads"]["camera:1"] == {"seq": len(entries), "hash": prev}
 
 
-def test_segments_check_with_sha256sum(sealed: SiteContext, cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_segments_check_with_sha256sum(
+    sealed: SiteContext, cli_env: dict[str, str], tmp_path: Path
+) -> None:
     env = dict(cli_env, VIGIL_HOME=str(sealed.home))
     listing = subprocess.run(
         ["vigil", "segments", "hall", "--sha256sum"], env=env, capture_output=True, text=True,

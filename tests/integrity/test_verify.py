@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
+from tests.fabricate import commit_clips, make_clips
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Segment
 from vigil.integrity.seal import seal_now
 from vigil.integrity.verify import verify
 from vigil.site.cameras import CameraRegistry
-
-from tests.fabricate import commit_clips, make_clips
 
 
 @pytest.fixture
@@ -91,7 +90,9 @@ def test_swapped_pair_is_named(site: SiteContext, recorded: list[Segment]) -> No
 def test_edited_index_row_is_named(site: SiteContext, recorded: list[Segment]) -> None:
     with site.sessions.begin() as s:
         s.execute(
-            update(Segment).where(Segment.id == recorded[2].id).values(start_us=Segment.start_us + 5)
+            update(Segment)
+            .where(Segment.id == recorded[2].id)
+            .values(start_us=Segment.start_us + 5)
         )
     assert kinds(site) == {("segment_row_altered", recorded[2].seq)}
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import signal
 import struct
 import subprocess
@@ -27,11 +26,6 @@ from vigil.media.fmp4 import (
     SegmentLayout,
     read_layout,
     truncate_to_whole_fragments,
-)
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None,
-    reason="ffmpeg/ffprobe not installed",
 )
 
 FRAG = "+frag_keyframe+empty_moov+default_base_moof"

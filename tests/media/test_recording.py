@@ -6,6 +6,7 @@ These tests take real seconds, so they are marked slow (CI runs them all).
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import site_settings
 from vigil.clock import SystemClock
 from vigil.context import SiteContext
 from vigil.db.models import Alarm, CameraStatus, Segment
@@ -27,8 +29,6 @@ from vigil.media.service import RecordingService
 from vigil.media.simulated import MountSpec, SimulatedCameraServer
 from vigil.site.cameras import CameraRegistry
 from vigil.storage.catalog import catalog
-
-from tests.conftest import site_settings
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +52,9 @@ def camera_server() -> Iterator[SimulatedCameraServer]:
 
 @pytest.fixture
 def live_site(tmp_path: Path, database_url: str | None) -> Iterator[SiteContext]:
-    ctx = SiteContext.init(tmp_path / "home", SystemClock(), settings=site_settings(database_url, **FAST))
+    ctx = SiteContext.init(
+        tmp_path / "home", SystemClock(), settings=site_settings(database_url, **FAST)
+    )
     yield ctx
     ctx.close()
 
@@ -96,14 +98,14 @@ def test_segments_are_valid_contiguous_and_keyframe_aligned(
     assert cat.gaps == []
     segs = cat.segments
     assert len(segs) >= 4
-    for prev, seg in zip(segs, segs[1:], strict=False):
+    for prev, seg in itertools.pairwise(segs):
         assert seg.start_us == prev.end_us, "segments of one connection must touch exactly"
     for seg in segs:
         assert seg.path.endswith(".mp4")
         probe = probe_file(seg.path)
         assert probe.video_codec == "h264" and (probe.width, probe.height) == (320, 240)
         assert first_packet_is_keyframe(seg.path)
-        packets, keyframes = count_video_packets(seg.path)
+        packets, _keyframes = count_video_packets(seg.path)
         assert packets == seg.frames
         layout = read_layout(seg.path)
         assert all(f.starts_with_keyframe for f in layout.fragments)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.fabricate import commit_clips, make_clips
 from vigil.clock import US_PER_DAY, FakeClock
 from vigil.context import SiteContext
 from vigil.db.models import Segment
@@ -12,8 +13,6 @@ from vigil.health.alarms import active_alarms
 from vigil.integrity.verify import verify
 from vigil.site.cameras import CameraRegistry
 from vigil.storage.capacity import DiskGuard, disk_space, forecast, recordings_bytes
-
-from tests.fabricate import commit_clips, make_clips
 
 
 def limit_site(site: SiteContext, limit: int | None) -> None:
@@ -40,7 +39,9 @@ def test_full_quota_pauses_and_deletes_nothing_in_retention(
 def test_pressure_frees_only_what_is_past_retention_then_resumes(
     site: SiteContext, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    cam = CameraRegistry(site).add("lobby", "rtsp://127.0.0.1/l", retention_days=30, max_retention_days=90)
+    cam = CameraRegistry(site).add(
+        "lobby", "rtsp://127.0.0.1/l", retention_days=30, max_retention_days=90
+    )
     clips = make_clips(tmp_path_factory.getbasetemp(), 4)
     old = commit_clips(site, cam.id, clips[:2], clock.now_us())
     young = commit_clips(site, cam.id, clips[2:], clock.now_us() + 20 * US_PER_DAY)

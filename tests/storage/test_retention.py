@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.fabricate import commit_clips, make_clips
 from vigil.clock import US_PER_DAY, FakeClock
 from vigil.config import load_settings
 from vigil.context import SiteContext
@@ -19,8 +20,6 @@ from vigil.regulation.retention import is_past_retention
 from vigil.site.cameras import CameraRegistry
 from vigil.storage.files import RetentionViolation, delete_expired_segment
 from vigil.storage.retention import expire
-
-from tests.fabricate import commit_clips, make_clips
 
 
 @pytest.mark.parametrize("days", [29, 0, -1])
@@ -42,7 +41,9 @@ def test_registry_accepts_exactly_30_and_refuses_lowering(site: SiteContext) -> 
 
 def test_max_retention_may_not_cut_into_retention(site: SiteContext) -> None:
     with pytest.raises(RefusedByLawError) as err:
-        CameraRegistry(site).add("c1", "rtsp://127.0.0.1/x", retention_days=60, max_retention_days=45)
+        CameraRegistry(site).add(
+            "c1", "rtsp://127.0.0.1/x", retention_days=60, max_retention_days=45
+        )
     assert err.value.field == "max_retention_days"
 
 
@@ -131,7 +132,9 @@ def test_expired_mark_without_chain_record_is_detected(
 def test_maximum_deletes_at_the_latest_and_keeps_until_then(
     site: SiteContext, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    cam = CameraRegistry(site).add("yard", "rtsp://127.0.0.1/y", retention_days=30, max_retention_days=40)
+    cam = CameraRegistry(site).add(
+        "yard", "rtsp://127.0.0.1/y", retention_days=30, max_retention_days=40
+    )
     commit_clips(site, cam.id, make_clips(tmp_path_factory.getbasetemp(), 2), clock.now_us())
     clock.advance(days=35)
     assert expire(site).expired == {}  # past retention, but space allows keeping it
@@ -141,7 +144,9 @@ def test_maximum_deletes_at_the_latest_and_keeps_until_then(
 def test_maximum_is_enforced(
     site: SiteContext, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    cam = CameraRegistry(site).add("yard", "rtsp://127.0.0.1/y", retention_days=30, max_retention_days=40)
+    cam = CameraRegistry(site).add(
+        "yard", "rtsp://127.0.0.1/y", retention_days=30, max_retention_days=40
+    )
     commit_clips(site, cam.id, make_clips(tmp_path_factory.getbasetemp(), 2), clock.now_us())
     clock.advance(days=41)
     assert expire(site).expired == {"yard": 2}

@@ -45,7 +45,9 @@ def add(
     """Register a camera (the password in the URL is stored encrypted)."""
     ctx = open_site()
     cam = CameraRegistry(ctx).add(name, url, retention_days, max_retention_days)
-    console.print(f"added camera [bold]{cam.name}[/bold] {cam.url} (retention {cam.retention_days} d)")
+    console.print(
+        f"added camera [bold]{cam.name}[/bold] {cam.url} (retention {cam.retention_days} d)"
+    )
 
 
 @app.command("list")
@@ -75,7 +77,9 @@ def set_(
 ) -> None:
     """Change a camera's retention (never below 30 days, A17.2(3))."""
     cam = CameraRegistry(open_site()).set_retention(name, retention_days, max_retention_days)
-    console.print(f"{cam.name}: retention {cam.retention_days} d, max {cam.max_retention_days or '-'}")
+    console.print(
+        f"{cam.name}: retention {cam.retention_days} d, max {cam.max_retention_days or '-'}"
+    )
 
 
 @app.command("remove")

@@ -28,11 +28,14 @@ def _human_bytes(n: float) -> str:
 
 def segments(
     camera: Annotated[str, typer.Argument(help="Camera name.")],
-    from_: Annotated[str | None, typer.Option("--from", help="ISO 8601 start, e.g. 2026-11-28T08:00Z")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="ISO 8601 start, e.g. 2026-11-28T08:00Z")
+    ] = None,
     to: Annotated[str | None, typer.Option("--to", help="ISO 8601 end.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     sha256sum: Annotated[
-        bool, typer.Option("--sha256sum", help="Print lines for `sha256sum -c` (check without Vigil).")
+        bool,
+        typer.Option("--sha256sum", help="Print lines for `sha256sum -c` (check without Vigil)."),
     ] = False,
 ) -> None:
     """List a camera's recorded segments and gaps."""
@@ -85,18 +88,22 @@ def render_status(data: dict[str, Any]) -> None:
         rate = f"{c['bitrate_bps'] / 1e6:.2f} Mbit/s" if c["bitrate_bps"] else "-"
         gaps = f"{c['gaps_24h']} ({c['gap_seconds_24h']:.0f} s)" if c["gaps_24h"] else "0"
         drift = f"{c['clock_drift_ppm']} ppm" if c["clock_drift_ppm"] is not None else "-"
-        colour = {"recording": "green", "paused": "red", "offline": "yellow"}.get(c["state"], "white")
+        colour = {"recording": "green", "paused": "red", "offline": "yellow"}.get(
+            c["state"], "white"
+        )
         table.add_row(c["name"], f"[{colour}]{c['state']}[/{colour}]", rate,
                       c["last_segment_end"] or "-", str(c["segments"]), gaps, drift)  # fmt: skip
     console.print(table)
     d, f = data["disk"], data["forecast"]
     console.print(
-        f"disk: {_human_bytes(d['free_bytes'])} free, recordings {_human_bytes(d['recordings_bytes'])}"
+        f"disk: {_human_bytes(d['free_bytes'])} free, "
+        f"recordings {_human_bytes(d['recordings_bytes'])}"
     )
     if f["days_held_at_capacity"] is not None:
         verdict = "[red]SHORT[/red]" if f["short"] else "[green]ok[/green]"
         console.print(
-            f"forecast: {_human_bytes(f['bytes_per_day'])}/day; full in {f['days_until_full']} days; "
+            f"forecast: {_human_bytes(f['bytes_per_day'])}/day; "
+            f"full in {f['days_until_full']} days; "
             f"holds {f['days_held_at_capacity']} days vs {f['required_days']} required: {verdict}"
         )
     for a in data["alarms"]:
@@ -129,7 +136,11 @@ def verify(
         )
         for p in report.problems:
             console.print(f"[red]FAIL[/red] {p.line()}", highlight=False)
-        console.print("[green]all holds[/green]" if report.ok else f"[red]{len(report.problems)} problems[/red]")
+        console.print(
+            "[green]all holds[/green]"
+            if report.ok
+            else f"[red]{len(report.problems)} problems[/red]"
+        )
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -147,7 +158,8 @@ def _bytes_to_hash(ctx: Any, camera: str | None) -> int:
 
 def seal(
     export: Annotated[
-        Path | None, typer.Option("--export", help="Write the latest seal for openssl to this folder.")
+        Path | None,
+        typer.Option("--export", help="Write the latest seal for openssl to this folder."),
     ] = None,
 ) -> None:
     """Sign the heads of all chains now (the recorder also does this every few minutes)."""

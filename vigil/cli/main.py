@@ -30,7 +30,9 @@ recording.register(app)
 def _root(
     home_dir: Annotated[
         Path | None,
-        typer.Option("--home", help="Data directory (default: $VIGIL_HOME or ~/.local/share/vigil)."),
+        typer.Option(
+            "--home", help="Data directory (default: $VIGIL_HOME or ~/.local/share/vigil)."
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more.")] = False,
 ) -> None:
@@ -41,7 +43,9 @@ def _root(
 
 @app.command()
 def init(
-    home_dir: Annotated[Path | None, typer.Option("--home", help="Data directory to create.")] = None,
+    home_dir: Annotated[
+        Path | None, typer.Option("--home", help="Data directory to create.")
+    ] = None,
 ) -> None:
     """Create a site's data directory, settings, signing key and index."""
     if home_dir is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -10,7 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Group
 from rich.live import Live
+from rich.text import Text
 
 from vigil.cli.common import console, home, open_site, set_home
 from vigil.cli.inspect import render_status
@@ -48,10 +51,7 @@ def _run_until_signal(svc: RecordingService, duration_s: float | None, show_stat
             signal.signal(s, h)
 
 
-def _status_table(ctx: SiteContext) -> object:
-    from rich.console import Group
-    from rich.text import Text
-
+def _status_table(ctx: SiteContext) -> Group:
     with console.capture() as cap:
         render_status(site_status(ctx))
     return Group(Text.from_ansi(cap.get()), Text("Ctrl-C stops and closes every open segment."))
@@ -76,11 +76,15 @@ DEMO_CAMERAS = ("lobby", "entrance", "corridor")
 
 
 def demo(
-    rtsp_port: Annotated[int, typer.Option("--rtsp-port", help="Port of the simulated cameras.")] = 18554,
+    rtsp_port: Annotated[
+        int, typer.Option("--rtsp-port", help="Port of the simulated cameras.")
+    ] = 18554,
     duration: Annotated[
         float | None, typer.Option("--duration", help="Stop after this many seconds.")
     ] = None,
-    cameras: Annotated[int, typer.Option("--cameras", min=1, max=16, help="How many to simulate.")] = 3,
+    cameras: Annotated[
+        int, typer.Option("--cameras", min=1, max=16, help="How many to simulate.")
+    ] = 3,
 ) -> None:
     """Start simulated cameras (a clock burnt into the picture) and record them."""
     from vigil.media.simulated import MountSpec, SimulatedCameraServer, gstreamer_available
@@ -96,17 +100,20 @@ def demo(
             "the simulated cameras need GStreamer's RTSP server for Debian's python3 "
             "(run the README's set-up command)"
         )
-    names = [DEMO_CAMERAS[i] if i < len(DEMO_CAMERAS) else f"camera-{i + 1}" for i in range(cameras)]
-    mounts = [MountSpec(n, width=640, height=360, fps=10, gop=10, bitrate_kbps=500, overlay="ms") for n in names]
+    names = [
+        DEMO_CAMERAS[i] if i < len(DEMO_CAMERAS) else f"camera-{i + 1}" for i in range(cameras)
+    ]
+    mounts = [
+        MountSpec(n, width=640, height=360, fps=10, gop=10, bitrate_kbps=500, overlay="ms")
+        for n in names
+    ]
     registry = CameraRegistry(ctx)
     existing = {c.name for c in registry.list()}
     with SimulatedCameraServer(mounts, port=rtsp_port) as server:
         for n in names:
             if n not in existing:
-                try:
+                with contextlib.suppress(ConflictError):
                     registry.add(n, server.url(n))
-                except ConflictError:
-                    pass
         console.print(f"demo home: [bold]{demo_home}[/bold]")
         for n in names:
             console.print(f"simulated camera {n}: {server.url(n)}")

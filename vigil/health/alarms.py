@@ -33,7 +33,12 @@ def raise_alarm(
                 raised_us=ctx.clock.now_us(),
             )
         )
-    log.log(logging.CRITICAL if severity == "critical" else logging.WARNING, "ALARM %s: %s", kind, message)
+    log.log(
+        logging.CRITICAL if severity == "critical" else logging.WARNING,
+        "ALARM %s: %s",
+        kind,
+        message,
+    )
 
 
 def clear_alarm(ctx: SiteContext, kind: str, camera_id: int | None = None) -> None:

@@ -46,7 +46,9 @@ def camera_reports(ctx: SiteContext) -> list[CameraReport]:
                 state, detail = hb.state, hb.detail
             live = (Segment.camera_id == cam.id) & (Segment.state == "sealed")
             count, oldest, last_end = s.execute(
-                select(func.count(), func.min(Segment.start_us), func.max(Segment.end_us)).where(live)
+                select(func.count(), func.min(Segment.start_us), func.max(Segment.end_us)).where(
+                    live
+                )
             ).one()
             b, us = s.execute(
                 select(

@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-
 from sqlalchemy import select
 
 from vigil.context import SiteContext
@@ -98,8 +97,12 @@ def _verify_camera(
 ) -> dict[int, str]:
     chain = camera_chain(cam.id)
     with ctx.sessions() as s:
-        entries = list(s.scalars(select(ChainEntry).where(ChainEntry.chain == chain).order_by(ChainEntry.seq)))
-        segments = {seg.seq: seg for seg in s.scalars(select(Segment).where(Segment.camera_id == cam.id))}
+        entries = list(
+            s.scalars(select(ChainEntry).where(ChainEntry.chain == chain).order_by(ChainEntry.seq))
+        )
+        segments = {
+            seg.seq: seg for seg in s.scalars(select(Segment).where(Segment.camera_id == cam.id))
+        }
         gaps = {g.seq: g for g in s.scalars(select(Gap).where(Gap.camera_id == cam.id))}
     report.chain_entries += len(entries)
 
@@ -122,7 +125,11 @@ def _verify_camera(
             g = gaps.get(e.seq)
             if g is None:
                 add("gap_row_missing", e.seq, None, "gap recorded in the chain has no index row")
-            elif (g.start_us, g.end_us, g.reason) != (body["start_us"], body["end_us"], body["reason"]):
+            elif (g.start_us, g.end_us, g.reason) != (
+                body["start_us"],
+                body["end_us"],
+                body["reason"],
+            ):
                 add("gap_row_altered", e.seq, None, "gap row differs from its chain record")
     for seq in gaps.keys() - {e.seq for e in entries if e.kind == "gap"}:
         add("gap_row_unchained", seq, None, "gap row has no chain record")
@@ -176,8 +183,13 @@ def _find_unindexed(ctx: SiteContext, report: VerifyReport) -> None:
         if file.is_file() and str(file.relative_to(root)) not in known:
             cam = file.relative_to(root).parts[0]
             report.problems.append(
-                Problem("file_unindexed", _camera_name(ctx, cam), None, str(file.relative_to(root)),
-                        "file is in the store but not in the index")  # fmt: skip
+                Problem(
+                    "file_unindexed",
+                    _camera_name(ctx, cam),
+                    None,
+                    str(file.relative_to(root)),
+                    "file is in the store but not in the index",
+                )
             )
 
 
@@ -199,8 +211,8 @@ def _verify_seals(
     for seal in seals:
         report.seals_checked += 1
         if seal.key_id != site.key_id or not signature_valid(site.public_key_pem, seal):
-            report.problems.append(Problem("seal_invalid", None, None, f"seal {seal.id}",
-                                           "signature does not verify with the site key"))  # fmt: skip
+            detail = "signature does not verify with the site key"
+            report.problems.append(Problem("seal_invalid", None, None, f"seal {seal.id}", detail))
             continue
         heads = json.loads(seal.body)["heads"]
         for chain, head in heads.items():
@@ -218,7 +230,11 @@ def _verify_seals(
                     else f"chain at #{head['seq']} differs from what seal {seal.id} signed"
                 )
             report.problems.append(
-                Problem("seal_mismatch", names.get(chain, chain), int(head["seq"]), f"seal {seal.id}", detail)
+                Problem(
+                    "seal_mismatch",
+                    names.get(chain, chain),
+                    int(head["seq"]),
+                    f"seal {seal.id}",
+                    detail,
+                )
             )
-
-

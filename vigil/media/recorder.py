@@ -13,17 +13,18 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+
 from sqlalchemy import select
 
 from vigil.context import SiteContext
 from vigil.db.models import CameraStatus, Gap, Segment
+from vigil.health.alarms import raise_alarm
 from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain
 from vigil.media import ffmpeg
 from vigil.media.fmp4 import Fmp4Error, SegmentLayout, read_layout
 from vigil.media.timing import AnchorEstimator
 from vigil.storage import files as durable
-from vigil.health.alarms import raise_alarm
 from vigil.storage.recovery import forget_session_files, recover_staging
 from vigil.storage.segment_store import FinishedFile, SegmentStore
 
@@ -161,7 +162,10 @@ class CameraRecorder(threading.Thread):
                             estimator.add(self.ctx.clock.now_us(), media_us)
                             last_progress = self.ctx.clock.monotonic_s()
                 if estimator.anchor_us is not None and estimator.anchor_us != state_written_anchor:
-                    if state_written_anchor is None or abs(estimator.anchor_us - state_written_anchor) > 5000:
+                    if (
+                        state_written_anchor is None
+                        or abs(estimator.anchor_us - state_written_anchor) > 5000
+                    ):
                         self._write_session_state(session, estimator.anchor_us, listed_end_s)
                         state_written_anchor = estimator.anchor_us
                     if self.status.state != "recording":
@@ -184,7 +188,9 @@ class CameraRecorder(threading.Thread):
                     outcome.reason = "clock_jump"
                     ffmpeg.finish(proc)
                 elif self.ctx.clock.monotonic_s() - last_progress > s.stall_timeout_s + 5:
-                    log.warning("%s: no data for %.0f s; reconnecting", self.camera_name, s.stall_timeout_s)
+                    log.warning(
+                        "%s: no data for %.0f s; reconnecting", self.camera_name, s.stall_timeout_s
+                    )
                     outcome.reason = "camera_stalled"
                     ffmpeg.finish(proc, timeout_s=3)
         finally:
@@ -231,7 +237,9 @@ class CameraRecorder(threading.Thread):
             try:
                 layout = read_layout(path)
             except Fmp4Error as exc:
-                log.error("%s: %s is unreadable (%s); left for recovery", self.camera_name, name, exc)
+                log.error(
+                    "%s: %s is unreadable (%s); left for recovery", self.camera_name, name, exc
+                )
                 continue
             drift = estimator.drift_us()
             finished = FinishedFile(
@@ -245,8 +253,8 @@ class CameraRecorder(threading.Thread):
                 self._after_commit(self._commit(finished, layout), outcome)
             except Exception as exc:  # left in staging; recovery retries it at session end
                 log.exception("%s: commit of %s failed", self.camera_name, name)
-                raise_alarm(self.ctx, "commit_failed", "critical",
-                            f"{self.camera_name}: could not commit {name}: {exc}", self.camera_id)  # fmt: skip
+                why = f"{self.camera_name}: could not commit {name}: {exc}"
+                raise_alarm(self.ctx, "commit_failed", "critical", why, self.camera_id)
             listed_end_s = end_s
             self._write_session_state(session, estimator.anchor_us, listed_end_s)
         return offset + len(complete), listed_end_s
@@ -322,7 +330,9 @@ class CameraRecorder(threading.Thread):
             row = s.get(CameraStatus, self.camera_id)
             now_us = self.ctx.clock.now_us()
             if row is None:
-                row = CameraStatus(camera_id=self.camera_id, state=self.status.state, since_us=now_us)
+                row = CameraStatus(
+                    camera_id=self.camera_id, state=self.status.state, since_us=now_us
+                )
                 s.add(row)
             elif row.state != self.status.state:
                 row.since_us = now_us
@@ -330,5 +340,3 @@ class CameraRecorder(threading.Thread):
             row.detail = self.status.detail
             row.drift_ppm = self.status.drift_ppm
             row.updated_us = now_us
-
-

@@ -37,10 +37,11 @@ class AnchorEstimator:
 
     def add(self, host_us: int, media_us: int) -> None:
         offset = host_us - media_us
-        if self.anchor_us is None or offset < self.anchor_us:
-            # Early in a session a smaller offset is a better estimate of the anchor.
-            if self.first_host_us is None or host_us - self.first_host_us < _WINDOW_S * 1e6:
-                self.anchor_us = offset
+        early = self.first_host_us is None or host_us - self.first_host_us < _WINDOW_S * 1e6
+        if early and (self.anchor_us is None or offset < self.anchor_us):
+            # Early in a session a smaller offset is a better estimate of the anchor; later,
+            # a smaller offset is drift, which is measured below, not absorbed.
+            self.anchor_us = offset
         if self.first_host_us is None:
             self.first_host_us, self.first_media_us = host_us, media_us
         self.last_host_us, self.last_media_us = host_us, media_us

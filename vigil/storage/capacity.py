@@ -64,9 +64,8 @@ class DiskGuard:
         from vigil.storage.retention import expire
 
         space = disk_space(self.ctx)
-        if space.headroom_bytes <= 0:
-            if expire(self.ctx, for_space=True).bytes_freed:
-                space = disk_space(self.ctx)
+        if space.headroom_bytes <= 0 and expire(self.ctx, for_space=True).bytes_freed:
+            space = disk_space(self.ctx)
         if space.headroom_bytes <= 0 and not self.paused:
             self.paused = True
             raise_alarm(

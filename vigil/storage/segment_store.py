@@ -102,7 +102,9 @@ class SegmentStore:
             raise ValueError(f"{finished.path} holds no whole fragment")
         sha, size = files.sha256_file(finished.path)
         if size != layout.complete_size:
-            raise ValueError(f"{finished.path}: {size} bytes on disk, layout says {layout.complete_size}")
+            raise ValueError(
+                f"{finished.path}: {size} bytes on disk, layout says {layout.complete_size}"
+            )
         files.fsync_file(finished.path)
         end_us = finished.end_us or finished.start_us + layout.to_us(layout.duration())
         key = segment_key(finished.camera_id, finished.start_us)

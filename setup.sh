@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Vigil's set-up, one command for each job (see README):
+#   ./setup.sh demo   install everything, then run `vigil demo`
+#   ./setup.sh test   install everything, then lint, type-check and run the whole test suite
+#                     on SQLite and on PostgreSQL
+# Extra arguments after the job go to `vigil demo` or to pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+job="${1:-}"
+[ $# -gt 0 ] && shift
+case "$job" in demo|test|install) ;; *)
+  echo "usage: ./setup.sh demo|test|install [args...]" >&2; exit 2 ;;
+esac
+
+# System packages: ffmpeg records, GStreamer's RTSP server plays the simulated cameras,
+# openssl lets the tests check seals the way a third party would.
+APT_PACKAGES=(
+  ffmpeg openssl python3-gi gir1.2-gst-rtsp-server-1.0
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing system packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+PYTHON="${PYTHON:-python3}"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "Vigil needs Python 3.11 or newer (found $("$PYTHON" --version))" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+extras=""; [ "$job" = test ] && extras="[dev]"
+.venv/bin/pip install -q --disable-pip-version-check -e ".${extras}"
+
+case "$job" in
+  install) echo "installed: .venv/bin/vigil" ;;
+  demo) exec .venv/bin/vigil demo "$@" ;;
+  test)
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check --exclude bench .
+    .venv/bin/mypy
+    echo "== tests on SQLite"
+    VIGIL_TEST_DATABASE=sqlite .venv/bin/python -m pytest "$@"
+    if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null; then
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    fi
+    if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+      echo "== tests on PostgreSQL"
+      VIGIL_TEST_DATABASE=postgresql .venv/bin/python -m pytest "$@"
+    elif [ -n "${CI:-}" ]; then
+      echo "PostgreSQL is not reachable at 127.0.0.1:5432; CI must test both databases" >&2
+      exit 1
+    else
+      echo "WARNING: PostgreSQL not reachable at 127.0.0.1:5432: tested on SQLite only" >&2
+    fi
+    ;;
+esac
