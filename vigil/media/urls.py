@@ -24,9 +24,12 @@ def validate_camera_url(url: str, *, field: str = "url") -> str:
         raise ValidationError("must not contain spaces", field=field)
     try:
         parts = urlsplit(text)
-        port = parts.port
     except ValueError as exc:
         raise ValidationError(f"is not a valid URL ({exc})", field=field) from None
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValidationError("port must be a number from 1 to 65535", field=field) from None
     if parts.scheme.lower() not in SCHEMES:
         raise ValidationError(
             f"scheme {parts.scheme or '(none)'!r} is not supported; use rtsp:// or rtsps://",
@@ -38,9 +41,7 @@ def validate_camera_url(url: str, *, field: str = "url") -> str:
     if not _valid_host(host):
         raise ValidationError(f"host {host!r} is not a valid host name or IP address", field=field)
     if port is not None and not 1 <= port <= 65535:
-        raise ValidationError(f"port {port} is out of range 1-65535", field=field)
-    if parts.port == 0:
-        raise ValidationError("port 0 is not valid", field=field)
+        raise ValidationError("port must be a number from 1 to 65535", field=field)
     return text
 
 
