@@ -142,6 +142,22 @@ class SegmentStore:
             s.add(seg)
         return seg
 
+    def _report_lost(self, camera_id: int, intent: Path, body: dict[str, Any]) -> None:
+        """The file vanished between hashing and indexing: keep the evidence, alarm."""
+        from vigil.health.alarms import raise_alarm
+
+        dest = self.ctx.quarantine_dir / str(camera_id) / intent.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        files.durable_rename(intent, dest)
+        raise_alarm(
+            self.ctx,
+            "segment_lost",
+            "critical",
+            f"segment {body['path']} (SHA-256 {body['sha256']}) vanished before it was "
+            f"indexed; its record is kept as {dest}",
+            camera_id,
+        )
+
     def finish_intents(self, camera_id: int) -> list[Segment]:
         """Complete commits that a crash interrupted (step 3 reached, step 6 not)."""
         done: list[Segment] = []
@@ -164,5 +180,8 @@ class SegmentStore:
                 if final.exists():
                     done.append(self._index(body, row))
                     log.warning("finished an interrupted commit of %s", body["path"])
+                else:
+                    self._report_lost(camera_id, intent, body)
+                    continue
             intent.unlink()
         return done
