@@ -7,6 +7,7 @@ These tests take real seconds, so they are marked slow (CI runs them all).
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import signal
 import subprocess
@@ -235,3 +236,88 @@ def test_recorder_killed_mid_segment_loses_at_most_one_fragment(
     check = subprocess.run([*vigil, "verify"], env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     ctx.close()
+
+
+def test_a_stalled_camera_never_blocks_another(
+    live_site: SiteContext, camera_server: SimulatedCameraServer
+) -> None:
+    """One camera accepts the connection and then says nothing; the other records on."""
+    import socket
+    import threading
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept_and_hold() -> None:
+        silent.settimeout(0.5)
+        while not stop.is_set():
+            try:
+                conn, _ = silent.accept()
+                held.append(conn)  # read nothing, answer nothing
+            except TimeoutError:
+                continue
+
+    t = threading.Thread(target=accept_and_hold, daemon=True)
+    t.start()
+    reg = CameraRegistry(live_site)
+    reg.add("stalled", f"rtsp://127.0.0.1:{silent.getsockname()[1]}/x")
+    good = reg.add("good", camera_server.url("cam"))
+    svc = RecordingService(live_site)
+    svc.start()
+    try:
+
+        def good_segments() -> int:
+            with live_site.sessions() as s:
+                q = select(func.count()).select_from(Segment).where(Segment.camera_id == good.id)
+                return int(s.scalar(q) or 0)
+
+        wait_for("the good camera's segments", lambda: good_segments() >= 3, 40)
+        assert svc.recorders[1].status.state in ("connecting", "offline")
+        assert svc.recorders[1].status.sessions >= 1
+    finally:
+        svc.shutdown()
+        stop.set()
+        t.join()
+        for c in held:
+            c.close()
+        silent.close()
+    assert catalog(live_site, "stalled").segments == []
+    assert catalog(live_site, "good").gaps == []
+
+
+def test_h265_is_recorded_by_stream_copy(live_site: SiteContext) -> None:
+    mount = MountSpec("hevc", codec="h265", fps=FPS, gop=FPS, overlay="none")
+    with SimulatedCameraServer([mount]) as server:
+        CameraRegistry(live_site).add("hevc", server.url("hevc"))
+        svc = RecordingService(live_site)
+        svc.start()
+        try:
+            wait_for("2 segments", lambda: segment_count(live_site) >= 2)
+        finally:
+            svc.shutdown()
+    seg = catalog(live_site, "hevc").segments[0]
+    assert seg.codec in ("hev1", "hvc1")
+    assert probe_file(seg.path).video_codec == "hevc"
+    assert first_packet_is_keyframe(seg.path)
+    assert verify(live_site).ok
+
+
+def test_demo_records_simulated_cameras(cli_env: dict[str, str]) -> None:
+    from vigil.media.simulated import free_tcp_port
+
+    env = dict(cli_env, VIGIL_SEGMENT_S="3")
+    port = str(free_tcp_port())
+    out = subprocess.run(
+        ["vigil", "demo", "--cameras", "1", "--duration", "12", "--rtsp-port", port],
+        env=env, capture_output=True, text=True, timeout=90,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    listed = subprocess.run(["vigil", "segments", "lobby", "--json"], env=env,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    segs = json.loads(listed.stdout)["segments"]
+    assert len(segs) >= 2
+    assert subprocess.run(["vigil", "verify"], env=env, capture_output=True).returncode == 0
