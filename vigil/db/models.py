@@ -134,3 +134,98 @@ class CameraStatus(Base):
     detail: Mapped[str] = mapped_column(Text, nullable=False, default="")
     drift_ppm: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class User(Base):
+    """A person who signs in.
+
+    Roles: administrator 管理, monitor 监看, maintainer 维护, auditor 审计.
+    """
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(128), nullable=False, default="")
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    password_changed_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class CameraRight(Base):
+    """What a monitor or maintainer may do with one camera (administrators: everything)."""
+
+    __tablename__ = "camera_rights"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), primary_key=True)
+    live: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    playback: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    export: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class WebSession(Base):
+    """A signed-in browser; the cookie holds a random token, the index only its SHA-256."""
+
+    __tablename__ = "web_sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
+    client_addr: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    last_seen_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    expires_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class ApiToken(Base):
+    """A token for automation: hashed at rest, scoped, revocable."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    token_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    scopes: Mapped[str] = mapped_column(Text, nullable=False)
+    created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    expires_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    revoked_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_used_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class LoginFailure(Base):
+    """Failed sign-ins, for rate limiting by client address across API processes."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_addr_at", "client_addr", "at_us"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    client_addr: Mapped[str] = mapped_column(String(64), nullable=False)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    at_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class AuditEntry(Base):
+    """One registered act (A17.2(2)); its chain entry ('audit', seq) makes it tamper-evident."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_at", "at_us"),
+        Index("ix_audit_camera_at", "camera_id", "at_us"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, nullable=False, unique=True)
+    at_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    actor_role: Mapped[str] = mapped_column(String(16), nullable=False, default="")
+    client_addr: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    camera_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    camera_name: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    from_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    to_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    purpose: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    destination: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    result: Mapped[str] = mapped_column(String(16), nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
