@@ -189,7 +189,10 @@ def test_full_storage_pauses_recording_without_deleting(
 
 
 def test_recorder_killed_mid_segment_loses_at_most_one_fragment(
-    tmp_path: Path, cli_env: dict[str, str], camera_server: SimulatedCameraServer
+    tmp_path: Path,
+    cli_env: dict[str, str],
+    camera_server: SimulatedCameraServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     env = dict(cli_env)
     for key, value in {**FAST, "segment_s": 6}.items():
@@ -199,6 +202,8 @@ def test_recorder_killed_mid_segment_loses_at_most_one_fragment(
     subprocess.run([*vigil, "camera", "add", "cam", "--url", camera_server.url("cam")],
                    env=env, check=True, capture_output=True)  # fmt: skip
     home = Path(env["VIGIL_HOME"])
+    if "VIGIL_DATABASE_URL" in env:  # this process reads the same index as the recorder
+        monkeypatch.setenv("VIGIL_DATABASE_URL", env["VIGIL_DATABASE_URL"])
     ctx = SiteContext.open(home)
     staging = home / "staging" / "1"
     rec = subprocess.Popen([*vigil, "record", "--quiet"], env=env,

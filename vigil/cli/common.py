@@ -37,6 +37,13 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+class _BriefFormatter(logging.Formatter):
+    """The terminal gets the message only: tracebacks go to the log file, never to users."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname} {record.getMessage()}"
+
+
 def setup_logging(site_home: Path | None, *, verbose: bool = False) -> None:
     """Log to the terminal briefly and to HOME/logs/vigil.log in full (tracebacks too)."""
     root = logging.getLogger()
@@ -46,7 +53,7 @@ def setup_logging(site_home: Path | None, *, verbose: bool = False) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     term = logging.StreamHandler(sys.stderr)
     term.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    term.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    term.setFormatter(_BriefFormatter("%(levelname)s %(message)s"))
     root.addHandler(term)
     if site_home is not None and site_home.exists():
         (site_home / "logs").mkdir(exist_ok=True)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from vigil.cli.common import console, err_console, open_site, print_json
 from vigil.clock import parse_instant
+from vigil.db.sql import sum_int
 from vigil.db.models import Segment
 from vigil.health.status import status as site_status
 from vigil.integrity.seal import export_seal, seal_now
@@ -150,7 +151,7 @@ def _bytes_to_hash(ctx: Any, camera: str | None) -> int:
     from vigil.db.models import Camera
 
     with ctx.sessions() as s:
-        q = select(func.coalesce(func.sum(Segment.bytes), 0)).where(Segment.state == "sealed")
+        q = select(sum_int(Segment.bytes)).where(Segment.state == "sealed")
         if camera:
             q = q.join(Camera, Camera.id == Segment.camera_id).where(Camera.name == camera)
         return int(s.scalar(q) or 0)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from vigil.clock import US_PER_DAY, US_PER_S, us_to_iso
 from vigil.context import SiteContext
+from vigil.db.sql import sum_int
 from vigil.db.models import Camera, CameraStatus, Gap, Segment
 from vigil.health.alarms import active_alarms
 from vigil.storage.capacity import disk_space, forecast
@@ -52,12 +53,12 @@ def camera_reports(ctx: SiteContext) -> list[CameraReport]:
             ).one()
             b, us = s.execute(
                 select(
-                    func.coalesce(func.sum(Segment.bytes), 0),
-                    func.coalesce(func.sum(Segment.end_us - Segment.start_us), 0),
+                    sum_int(Segment.bytes),
+                    sum_int(Segment.end_us - Segment.start_us),
                 ).where(live & (Segment.end_us >= now - _BITRATE_WINDOW_US))
             ).one()
             gaps = s.execute(
-                select(func.count(), func.coalesce(func.sum(Gap.end_us - Gap.start_us), 0)).where(
+                select(func.count(), sum_int(Gap.end_us - Gap.start_us)).where(
                     (Gap.camera_id == cam.id) & (Gap.end_us >= now - US_PER_DAY)
                 )
             ).one()

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from vigil.clock import US_PER_DAY, US_PER_S
 from vigil.context import SiteContext
+from vigil.db.sql import sum_int
 from vigil.db.models import Camera, Segment
 from vigil.health.alarms import clear_alarm, raise_alarm
 
@@ -32,7 +33,7 @@ class DiskSpace:
 def recordings_bytes(ctx: SiteContext) -> int:
     with ctx.sessions() as s:
         total = s.scalar(
-            select(func.coalesce(func.sum(Segment.bytes), 0)).where(
+            select(sum_int(Segment.bytes)).where(
                 Segment.state.in_(("sealed", "expiring"))
             )
         )
@@ -108,8 +109,8 @@ def camera_rates(ctx: SiteContext) -> list[CameraRate]:
                 Camera.id,
                 Camera.name,
                 Camera.retention_days,
-                func.coalesce(func.sum(Segment.bytes), 0),
-                func.coalesce(func.sum(Segment.end_us - Segment.start_us), 0),
+                sum_int(Segment.bytes),
+                sum_int(Segment.end_us - Segment.start_us),
             )
             .outerjoin(Segment, (Segment.camera_id == Camera.id) & (Segment.end_us >= since))
             .where(Camera.state == "active")
