@@ -310,19 +310,43 @@ def test_h265_is_recorded_by_stream_copy(live_site: SiteContext) -> None:
     assert verify(live_site).ok
 
 
-def test_demo_records_simulated_cameras(cli_env: dict[str, str]) -> None:
+def test_demo_records_simulated_cameras_and_serves_the_console(cli_env: dict[str, str]) -> None:
     from vigil.media.simulated import free_tcp_port
 
     env = dict(cli_env, VIGIL_SEGMENT_S="3")
-    port = str(free_tcp_port())
-    out = subprocess.run(
-        ["vigil", "demo", "--cameras", "1", "--duration", "12", "--rtsp-port", port],
-        env=env, capture_output=True, text=True, timeout=90,
+    web = free_tcp_port()
+    demo = subprocess.Popen(
+        ["vigil", "demo", "--cameras", "1", "--duration", "25", "--history-minutes", "1",
+         "--rtsp-port", str(free_tcp_port()), "--port", str(web)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    assert out.returncode == 0, out.stderr
-    assert "Traceback" not in out.stderr
+    try:
+        import httpx
+
+        wait_for("the console", lambda: _answers(f"http://127.0.0.1:{web}/"), 60)
+        assert httpx.get(f"http://127.0.0.1:{web}/api/v1/cameras").status_code == 401
+        out, err = demo.communicate(timeout=90)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+    assert demo.returncode == 0, err
+    assert "Traceback" not in err
+    password = out.split("demo / ", 1)[1].split()[0]
+    assert password.startswith("demo-")
     listed = subprocess.run(["vigil", "segments", "lobby", "--json"], env=env,
                             capture_output=True, text=True, check=True)  # fmt: skip
     segs = json.loads(listed.stdout)["segments"]
-    assert len(segs) >= 2
+    simulated = [s for s in segs if s["flags"] == "simulated"]
+    live = [s for s in segs if s["flags"] != "simulated"]
+    assert len(simulated) >= 10 and len(live) >= 2  # 60 s of yesterday in 3 s segments
+    assert simulated[-1]["end_us"] < live[0]["start_us"] - 3600 * 1_000_000
     assert subprocess.run(["vigil", "verify"], env=env, capture_output=True).returncode == 0
+
+
+def _answers(url: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -11,8 +11,8 @@ from rich.table import Table
 
 from vigil.cli.common import console, err_console, open_site, print_json
 from vigil.clock import parse_instant
-from vigil.db.sql import sum_int
 from vigil.db.models import Segment
+from vigil.db.sql import sum_int
 from vigil.health.status import status as site_status
 from vigil.integrity.seal import export_seal, seal_now
 from vigil.integrity.verify import verify as run_verify
@@ -146,7 +146,7 @@ def verify(
 
 
 def _bytes_to_hash(ctx: Any, camera: str | None) -> int:
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from vigil.db.models import Camera
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from vigil.cli import cameras, inspect, recording
+from vigil.cli import cameras, demo, inspect, recording, serve, users
 from vigil.cli.common import console, err_console, home, set_home, setup_logging
 from vigil.context import SiteContext
 from vigil.errors import VigilError
@@ -22,8 +22,12 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(cameras.app, name="camera")
+app.add_typer(users.user_app, name="user")
+app.add_typer(users.token_app, name="token")
 inspect.register(app)
 recording.register(app)
+serve.register(app)
+demo.register(app)
 
 
 @app.callback()

@@ -1,13 +1,10 @@
-"""`vigil record` (foreground recorder) and `vigil demo` (simulated cameras + recorder)."""
+"""`vigil record`: the recorders in the foreground, with a live status display."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
 import threading
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,11 +12,9 @@ from rich.console import Group
 from rich.live import Live
 from rich.text import Text
 
-from vigil.cli.common import console, home, open_site, set_home
+from vigil.cli.common import console, open_site
 from vigil.cli.inspect import render_status
-from vigil.config import default_home
 from vigil.context import SiteContext
-from vigil.errors import ConflictError, VigilError
 from vigil.health.status import status as site_status
 from vigil.media.service import RecordingService
 from vigil.storage.locks import HomeLock
@@ -72,61 +67,5 @@ def record(
         _run_until_signal(svc, duration, show_status=not quiet and console.is_terminal)
 
 
-DEMO_CAMERAS = ("lobby", "entrance", "corridor")
-
-
-def demo(
-    rtsp_port: Annotated[
-        int, typer.Option("--rtsp-port", help="Port of the simulated cameras.")
-    ] = 18554,
-    duration: Annotated[
-        float | None, typer.Option("--duration", help="Stop after this many seconds.")
-    ] = None,
-    cameras: Annotated[
-        int, typer.Option("--cameras", min=1, max=16, help="How many to simulate.")
-    ] = 3,
-) -> None:
-    """Start simulated cameras (a clock burnt into the picture) and record them."""
-    from vigil.media.simulated import MountSpec, SimulatedCameraServer, gstreamer_available
-    from vigil.site.cameras import CameraRegistry
-
-    if os.environ.get("VIGIL_HOME") is None and home() == default_home():
-        set_home(default_home().with_name("vigil-demo"))
-    demo_home: Path = home()
-    # Short segments and frequent seals so that a demo shows results quickly.
-    ctx = SiteContext.init(demo_home, settings={"segment_s": 10, "seal_interval_s": 60})
-    if not gstreamer_available():
-        raise VigilError(
-            "the simulated cameras need GStreamer's RTSP server for Debian's python3 "
-            "(run the README's set-up command)"
-        )
-    names = [
-        DEMO_CAMERAS[i] if i < len(DEMO_CAMERAS) else f"camera-{i + 1}" for i in range(cameras)
-    ]
-    mounts = [
-        MountSpec(n, width=640, height=360, fps=10, gop=10, bitrate_kbps=500, overlay="ms")
-        for n in names
-    ]
-    registry = CameraRegistry(ctx)
-    existing = {c.name for c in registry.list()}
-    with SimulatedCameraServer(mounts, port=rtsp_port) as server:
-        for n in names:
-            if n not in existing:
-                with contextlib.suppress(ConflictError):
-                    registry.add(n, server.url(n))
-        console.print(f"demo home: [bold]{demo_home}[/bold]")
-        for n in names:
-            console.print(f"simulated camera {n}: {server.url(n)}")
-        with HomeLock(ctx.home):
-            svc = RecordingService(ctx)
-            svc.start()
-            console.print(
-                "recording; in another terminal try: "
-                f"VIGIL_HOME={demo_home} vigil segments {names[0]} / vigil verify / vigil status"
-            )
-            _run_until_signal(svc, duration, show_status=console.is_terminal)
-
-
 def register(app: typer.Typer) -> None:
     app.command()(record)
-    app.command()(demo)

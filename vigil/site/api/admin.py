@@ -1,0 +1,110 @@
+"""Site administration over HTTP: users and their camera rights, status, verification."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from vigil.access.roles import Role
+from vigil.access.users import UserRegistry, UserView
+from vigil.health.status import status as site_status
+from vigil.integrity.verify import verify
+from vigil.site.api.auth import user_json
+from vigil.site.deps import ManagesUsers, MayVerify, ViewsStatus, site
+
+router = APIRouter(tags=["admin"])
+
+
+class NewUser(BaseModel):
+    username: str
+    password: str
+    role: Role
+    display_name: str = ""
+
+
+class UserChange(BaseModel):
+    disabled: bool | None = None
+    role: Role | None = None
+    password: str | None = None
+
+
+class Rights(BaseModel):
+    live: bool = True
+    playback: bool = False
+    export: bool = False
+
+
+def _user(u: UserView) -> dict[str, Any]:
+    return {
+        **user_json(u),
+        "disabled": u.disabled,
+        "created_us": u.created_us,
+        "locked_until_us": u.locked_until_us,
+    }
+
+
+@router.get("/users")
+def list_users(request: Request, who: ManagesUsers) -> list[dict[str, Any]]:
+    return [_user(u) for u in UserRegistry(site(request)).list()]
+
+
+@router.post("/users", status_code=201)
+def add_user(body: NewUser, request: Request, who: ManagesUsers) -> dict[str, Any]:
+    reg = UserRegistry(site(request))
+    return _user(
+        reg.add(body.username, body.password, body.role, body.display_name, actor=who.user.username)
+    )
+
+
+@router.patch("/users/{username}")
+def change_user(
+    username: str, body: UserChange, request: Request, who: ManagesUsers
+) -> dict[str, Any]:
+    reg = UserRegistry(site(request))
+    actor = who.user.username
+    if body.password is not None:
+        reg.set_password(username, body.password, actor=actor)
+    if body.role is not None:
+        reg.set_role(username, body.role, actor=actor)
+    if body.disabled is True:
+        reg.disable(username, actor=actor)
+    elif body.disabled is False:
+        reg.enable(username, actor=actor)
+    return _user(reg.get(username))
+
+
+@router.put("/users/{username}/cameras/{camera}")
+def grant(
+    username: str, camera: str, body: Rights, request: Request, who: ManagesUsers
+) -> dict[str, Any]:
+    reg = UserRegistry(site(request))
+    reg.grant(
+        username,
+        camera,
+        live=body.live,
+        playback=body.playback,
+        export=body.export,
+        actor=who.user.username,
+    )
+    return _user(reg.get(username))
+
+
+@router.delete("/users/{username}/cameras/{camera}")
+def revoke(username: str, camera: str, request: Request, who: ManagesUsers) -> dict[str, Any]:
+    reg = UserRegistry(site(request))
+    reg.revoke_camera(username, camera, actor=who.user.username)
+    return _user(reg.get(username))
+
+
+@router.get("/status")
+def status(request: Request, who: ViewsStatus) -> dict[str, Any]:
+    return site_status(site(request))
+
+
+@router.post("/verify")
+def run_verify(request: Request, who: MayVerify) -> dict[str, Any]:
+    report = verify(site(request))
+    return {**report.as_dict(), "problems": [asdict(p) for p in report.problems]}

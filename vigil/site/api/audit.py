@@ -1,0 +1,99 @@
+"""The auditor's view of the registered acts (A17.2(2)): filter, export CSV, verify."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from vigil.clock import parse_instant, us_to_iso
+from vigil.site.deps import ViewsAudit, site
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+def _entries(
+    request: Request,
+    since: str | None,
+    until: str | None,
+    actor: str | None,
+    action: str | None,
+    camera: str | None,
+    limit: int,
+) -> list[Any]:
+    from vigil.audit.query import list_entries
+
+    entries: list[Any] = list_entries(
+        site(request),
+        since_us=parse_instant(since, field="since") if since else None,
+        until_us=parse_instant(until, field="until") if until else None,
+        actor=actor or None,
+        action=action or None,
+        camera=camera or None,
+        limit=limit,
+    )
+    return entries
+
+
+def _json(e: Any) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "time": us_to_iso(e.at_us),
+        "at_us": e.at_us,
+        "actor": e.actor,
+        "role": e.actor_role,
+        "client": e.client_addr,
+        "action": e.action,
+        "camera": e.camera_name,
+        "from": us_to_iso(e.from_us) if e.from_us else None,
+        "to": us_to_iso(e.to_us) if e.to_us else None,
+        "purpose": e.purpose,
+        "destination": e.destination,
+        "result": e.result,
+        "detail": e.detail,
+    }
+
+
+@router.get("")
+def list_audit(
+    request: Request,
+    who: ViewsAudit,
+    since: str | None = Query(None, description="ISO 8601"),
+    until: str | None = Query(None, description="ISO 8601"),
+    actor: str | None = None,
+    action: str | None = None,
+    camera: str | None = None,
+    limit: int = Query(500, ge=1, le=10_000),
+) -> list[dict[str, Any]]:
+    return [_json(e) for e in _entries(request, since, until, actor, action, camera, limit)]
+
+
+@router.get(".csv")
+def audit_csv(
+    request: Request,
+    who: ViewsAudit,
+    since: str | None = None,
+    until: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    camera: str | None = None,
+) -> Response:
+    from vigil.audit.query import to_csv
+
+    rows = _entries(request, since, until, actor, action, camera, 100_000)
+    return Response(
+        to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    )
+
+
+@router.get("/verify")
+def verify_log(request: Request, who: ViewsAudit) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from vigil.audit.verify import verify_audit
+
+    problems = verify_audit(site(request))
+    return {"ok": not problems, "problems": [asdict(p) for p in problems]}

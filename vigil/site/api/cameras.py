@@ -1,0 +1,153 @@
+"""Cameras: list (what the caller may see), add, change retention, remove; timelines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from vigil.access.roles import Permission
+from vigil.clock import parse_instant
+from vigil.health.status import camera_reports
+from vigil.site.cameras import CameraRegistry
+from vigil.site.deps import ManagesCameras, Principal, SignedIn, audit, site
+from vigil.storage.catalog import catalog
+
+router = APIRouter(prefix="/cameras", tags=["cameras"])
+
+
+class NewCamera(BaseModel):
+    name: str = Field(description="Short unique name, e.g. lobby-1.")
+    url: str = Field(description="rtsp://[user:pass@]host[:port]/path; the password is encrypted.")
+    retention_days: int | None = Field(None, description="At least 30 days (A17.2(3)).")
+    max_retention_days: int | None = Field(None, description="Optional deletion deadline.")
+
+
+class RetentionChange(BaseModel):
+    retention_days: int = Field(description="At least 30 days (A17.2(3)).")
+    max_retention_days: int | None = None
+
+
+def _visible(who: Principal, camera_id: int) -> bool:
+    return (
+        who.can(Permission.MANAGE_CAMERAS)
+        or who.can(Permission.VIEW_AUDIT)
+        or who.can(Permission.VIEW_LIVE, camera_id)
+        or who.can(Permission.PLAYBACK, camera_id)
+    )
+
+
+@router.get("")
+def list_cameras(request: Request, who: SignedIn) -> list[dict[str, Any]]:
+    """Cameras the caller may see, with their recording state and the caller's rights."""
+    ctx = site(request)
+    reports = {r.name: r for r in camera_reports(ctx)}
+    out = []
+    for cam in CameraRegistry(ctx).list():
+        if not _visible(who, cam.id):
+            continue
+        rep = reports.get(cam.name)
+        out.append(
+            {
+                "id": cam.id,
+                "name": cam.name,
+                "url": cam.url if who.can(Permission.MANAGE_CAMERAS) else None,
+                "retention_days": cam.retention_days,
+                "max_retention_days": cam.max_retention_days,
+                "state": rep.state if rep else "unknown",
+                "detail": rep.detail if rep else "",
+                "last_segment_end": rep.last_segment_end if rep else None,
+                "gaps_24h": rep.gaps_24h if rep else 0,
+                "rights": {
+                    "live": who.can(Permission.VIEW_LIVE, cam.id),
+                    "playback": who.can(Permission.PLAYBACK, cam.id),
+                    "export": who.can(Permission.EXPORT, cam.id),
+                },
+            }
+        )
+    return out
+
+
+@router.post("", status_code=201)
+def add_camera(body: NewCamera, request: Request, who: ManagesCameras) -> dict[str, Any]:
+    ctx = site(request)
+    cam = CameraRegistry(ctx).add(body.name, body.url, body.retention_days, body.max_retention_days)
+    audit(
+        request,
+        who,
+        "camera_add",
+        camera_id=cam.id,
+        camera_name=cam.name,
+        detail={"url": cam.url, "retention_days": cam.retention_days},
+    )
+    return cam.as_dict()
+
+
+@router.patch("/{name}")
+def change_retention(
+    name: str, body: RetentionChange, request: Request, who: ManagesCameras
+) -> dict[str, Any]:
+    ctx = site(request)
+    reg = CameraRegistry(ctx)
+    before = reg.get(name)
+    cam = reg.set_retention(name, body.retention_days, body.max_retention_days)
+    audit(
+        request,
+        who,
+        "retention_change",
+        camera_id=cam.id,
+        camera_name=cam.name,
+        detail={
+            "from": [before.retention_days, before.max_retention_days],
+            "to": [cam.retention_days, cam.max_retention_days],
+        },
+    )
+    return cam.as_dict()
+
+
+@router.delete("/{name}")
+def remove_camera(name: str, request: Request, who: ManagesCameras) -> dict[str, Any]:
+    cam, kept = CameraRegistry(site(request)).remove(name)
+    audit(
+        request,
+        who,
+        "camera_remove",
+        camera_id=cam.id,
+        camera_name=cam.name,
+        detail={"segments_kept": kept},
+    )
+    return {"removed": cam.name, "segments_kept_until_retention_ends": kept, "article": "A18(2)"}
+
+
+@router.get("/{name}/timeline")
+def timeline(
+    name: str,
+    request: Request,
+    who: SignedIn,
+    from_: str = Query(alias="from", description="ISO 8601 start"),
+    to: str = Query(description="ISO 8601 end"),
+) -> dict[str, Any]:
+    """Recorded spans and gaps (no video): what the timeline draws."""
+    ctx = site(request)
+    cam = CameraRegistry(ctx).get(name, include_removed=False)
+    if not who.can(Permission.PLAYBACK, cam.id):
+        raise HTTPException(403, "your account may not play back this camera")
+    start, end = parse_instant(from_, field="from"), parse_instant(to, field="to")
+    cat = catalog(ctx, name, start, end)
+    spans: list[list[int]] = []
+    for s in cat.segments:
+        if spans and s.start_us - spans[-1][1] <= 250_000:
+            spans[-1][1] = s.end_us
+        else:
+            spans.append([s.start_us, s.end_us])
+    return {
+        "camera": name,
+        "from_us": start,
+        "to_us": end,
+        "recorded": spans,
+        "gaps": [
+            {"start_us": g.start_us, "end_us": g.end_us, "reason": g.reason} for g in cat.gaps
+        ],
+    }

@@ -1,0 +1,138 @@
+"""Export (copy): an MP4 by stream copy from the originals with a signed manifest.
+
+Jobs run in a worker thread and report progress; the package is a zip holding the video,
+the manifest, its Ed25519 signature and the public key (docs/integrity.md, "Exports").
+Purpose and destination are required up front (A17.2(2)); the export and every download
+are registered.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from vigil.access.roles import Permission
+from vigil.errors import VigilError
+from vigil.site.api.playback import check_purpose, check_range
+from vigil.site.cameras import CameraRegistry
+from vigil.site.deps import MayExport, Principal, audit, site
+
+router = APIRouter(prefix="/exports", tags=["exports"])
+
+
+class ExportRequest(BaseModel):
+    camera: str
+    from_: str = Field(alias="from", description="ISO 8601 start.")
+    to: str = Field(description="ISO 8601 end.")
+    purpose: str = Field("", description="Why the material is copied (A17.2(2)).")
+    destination: str = Field("", description="Where the copy goes (A17.2(2)).")
+
+
+@dataclass
+class Job:
+    id: str
+    user_id: int
+    camera: str
+    path: Path
+    state: str = "running"  # running, done, failed
+    progress: float = 0.0
+    error: str = ""
+    sha256: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "camera": self.camera,
+            "state": self.state,
+            "progress": round(self.progress, 3),
+            "error": self.error,
+            "file": self.path.name if self.state == "done" else None,
+            "sha256": self.sha256,
+        }
+
+
+def _jobs(request: Request) -> dict[str, Job]:
+    jobs: dict[str, Job] = request.app.state.export_jobs
+    return jobs
+
+
+@router.post("", status_code=202)
+def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[str, Any]:
+    from vigil.integrity.export import export_clip
+
+    ctx = site(request)
+    purpose, destination = check_purpose(body.purpose, body.destination)
+    start, end = check_range(body.from_, body.to)
+    cam = CameraRegistry(ctx).get(body.camera, include_removed=True)
+    if not who.can(Permission.EXPORT, cam.id):
+        raise HTTPException(403, f"your account may not export {cam.name}")
+    job_id = uuid.uuid4().hex
+    out_dir = ctx.home / "exports" / job_id
+    out_dir.mkdir(parents=True)
+    job = Job(job_id, who.user.id, cam.name, out_dir / f"{cam.name}-{start}.zip")
+
+    def progress(fraction: float) -> None:
+        job.progress = fraction
+
+    def run() -> None:
+        try:
+            result = export_clip(
+                ctx,
+                cam.name,
+                start,
+                end,
+                purpose=purpose,
+                destination=destination,
+                actor=who.user.username,
+                out=job.path,
+                progress=progress,
+            )
+            job.sha256 = getattr(result, "sha256", "")
+            job.progress, job.state = 1.0, "done"
+        except VigilError as exc:
+            job.state, job.error = "failed", exc.describe()
+        except Exception as exc:  # reported to the user; the traceback goes to the log
+            import logging
+
+            logging.getLogger(__name__).exception("export %s failed", job_id)
+            job.state, job.error = "failed", f"internal error: {type(exc).__name__}"
+
+    _jobs(request)[job_id] = job
+    threading.Thread(target=run, name=f"export-{job_id[:8]}", daemon=True).start()
+    return job.as_dict()
+
+
+def _own_job(request: Request, who: Principal, job_id: str) -> Job:
+    job = _jobs(request).get(job_id)
+    if job is None or (job.user_id != who.user.id and not who.can(Permission.MANAGE_USERS)):
+        raise HTTPException(404, "no such export")
+    return job
+
+
+@router.get("/{job_id}")
+def export_status(job_id: str, request: Request, who: MayExport) -> dict[str, Any]:
+    return _own_job(request, who, job_id).as_dict()
+
+
+@router.get("/{job_id}/download")
+def download(job_id: str, request: Request, who: MayExport) -> FileResponse:
+    job = _own_job(request, who, job_id)
+    if job.state != "done":
+        raise HTTPException(409, "the export is not finished")
+    audit(
+        request,
+        who,
+        "download",
+        camera_name=job.camera,
+        detail={"file": job.path.name, "sha256": job.sha256},
+    )
+    return FileResponse(job.path, media_type="application/zip", filename=job.path.name)
