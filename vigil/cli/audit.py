@@ -29,7 +29,9 @@ def list_cmd(
     since: Annotated[
         str | None, typer.Option("--since", help="ISO 8601 instant, e.g. 2026-11-28T08:00Z.")
     ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="ISO 8601 instant (excluded).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="ISO 8601 instant (excluded).")
+    ] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
     action: Annotated[
         str | None, typer.Option("--action", help="Only this action, e.g. export, playback.")
@@ -56,8 +58,9 @@ def list_cmd(
     if as_json:
         print_json([e.as_dict() for e in entries])
         return
-    table = Table("#", "time (UTC)", "actor", "action", "camera", "range", "purpose → destination",
-                  "result")  # fmt: skip
+    table = Table("#", "time (UTC)", "actor", "action", "camera", "range (UTC)",
+                  "purpose → destination", "result")  # fmt: skip
+    table.columns[1].no_wrap = True
     for e in entries:
         span = f"{e.from_} – {e.to}" if e.from_ or e.to else ""
         why = f"{e.purpose} → {e.destination}" if e.purpose or e.destination else ""
@@ -78,7 +81,7 @@ def verify_cmd(as_json: JsonOpt = False) -> None:
         print_json({"ok": not problems, "problems": [asdict(p) for p in problems]})
     else:
         for p in problems:
-            console.print(f"[red]FAIL[/red] {p.line()}", highlight=False)
+            console.print(f"[red]FAIL[/red] {p.line()}", highlight=False, soft_wrap=True)
         console.print(
             "[green]the audit log holds[/green]"
             if not problems

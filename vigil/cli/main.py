@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from vigil.cli import cameras, demo, inspect, recording, serve, users
+from vigil.cli.audit import audit_app
 from vigil.cli.common import console, err_console, home, set_home, setup_logging
+from vigil.cli.export import export_app
 from vigil.context import SiteContext
 from vigil.errors import VigilError
 
@@ -24,6 +26,8 @@ app = typer.Typer(
 app.add_typer(cameras.app, name="camera")
 app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
+app.add_typer(audit_app, name="audit")
+app.add_typer(export_app, name="export")
 inspect.register(app)
 recording.register(app)
 serve.register(app)

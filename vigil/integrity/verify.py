@@ -88,8 +88,22 @@ def verify(
         expected_heads[camera_chain(cam.id)] = _verify_camera(ctx, cam, report, rehash, progress)
     if camera is None:
         _find_unindexed(ctx, report)
+        # The audit log's chain (A17.2(2)) is sealed like the camera chains.
+        from vigil.audit.log import AUDIT_CHAIN
+        from vigil.audit.verify import check_audit  # imports this module: import it late
+
+        audit_problems, expected_heads[AUDIT_CHAIN], links = check_audit(ctx)
+        report.problems.extend(audit_problems)
+        report.chain_entries += links
     _verify_seals(ctx, expected_heads, report, only=camera is not None)
     return report
+
+
+def check_seals(ctx: SiteContext, expected: dict[str, dict[int, str]]) -> list[Problem]:
+    """Seal problems for the given chains only (`expected`: recomputed hash per seq)."""
+    report = VerifyReport()
+    _verify_seals(ctx, expected, report, only=True)
+    return report.problems
 
 
 def _verify_camera(
@@ -229,10 +243,12 @@ def _verify_seals(
                     if have is None
                     else f"chain at #{head['seq']} differs from what seal {seal.id} signed"
                 )
+            if not chain.startswith("camera:"):
+                detail = f"{chain} chain: {detail}"
             report.problems.append(
                 Problem(
                     "seal_mismatch",
-                    names.get(chain, chain),
+                    names.get(chain, chain) if chain.startswith("camera:") else None,
                     int(head["seq"]),
                     f"seal {seal.id}",
                     detail,

@@ -83,7 +83,7 @@ def audit_csv(
 
     rows = _entries(request, since, until, actor, action, camera, 100_000)
     return Response(
-        to_csv(rows),
+        "\ufeff" + to_csv(rows),  # a BOM: spreadsheets then read the Chinese as UTF-8
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )

@@ -1,0 +1,143 @@
+"""Reading the audit log (A17.2(2)): filtered listings and a CSV for auditors.
+
+Reading never changes the log. Times are ISO 8601 UTC in every human-facing form; the
+`*_us` integers (microseconds since the epoch) stay alongside for programs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from vigil.clock import us_to_iso
+from vigil.context import SiteContext
+from vigil.db.models import AuditEntry
+from vigil.errors import ValidationError
+
+#: Columns of `to_csv`, in order.
+CSV_COLUMNS = (
+    "seq", "time", "actor", "role", "client", "action", "camera",
+    "from", "to", "purpose", "destination", "result", "detail",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """One registered act as it may be shown; `detail` is decoded from its stored JSON."""
+
+    seq: int
+    at_us: int
+    time: str
+    actor: str
+    actor_role: str
+    client_addr: str
+    action: str
+    camera_id: int | None
+    camera_name: str
+    from_us: int | None
+    to_us: int | None
+    from_: str
+    to: str
+    purpose: str
+    destination: str
+    result: str
+    detail: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {("from" if k == "from_" else k): v for k, v in asdict(self).items()}
+
+
+def _iso(us: int | None) -> str:
+    return us_to_iso(us) if us is not None else ""
+
+
+def _detail(raw: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {"raw": raw}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def view(entry: AuditEntry) -> AuditView:
+    return AuditView(
+        seq=entry.seq,
+        at_us=entry.at_us,
+        time=us_to_iso(entry.at_us),
+        actor=entry.actor,
+        actor_role=entry.actor_role,
+        client_addr=entry.client_addr,
+        action=entry.action,
+        camera_id=entry.camera_id,
+        camera_name=entry.camera_name,
+        from_us=entry.from_us,
+        to_us=entry.to_us,
+        from_=_iso(entry.from_us),
+        to=_iso(entry.to_us),
+        purpose=entry.purpose,
+        destination=entry.destination,
+        result=entry.result,
+        detail=_detail(entry.detail),
+    )
+
+
+def list_entries(
+    ctx: SiteContext,
+    *,
+    since_us: int | None = None,
+    until_us: int | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    camera: str | None = None,
+    limit: int | None = None,
+) -> list[AuditView]:
+    """Entries in seq order, registered in [since_us, until_us), optionally filtered by
+    actor, action and camera name (exact matches). With `limit`, the newest `limit`."""
+    if since_us is not None and until_us is not None and until_us <= since_us:
+        raise ValidationError("must be later than --since", field="until")
+    if limit is not None and limit < 1:
+        raise ValidationError(f"must be at least 1 (got {limit})", field="limit")
+    q = select(AuditEntry)
+    if since_us is not None:
+        q = q.where(AuditEntry.at_us >= since_us)
+    if until_us is not None:
+        q = q.where(AuditEntry.at_us < until_us)
+    if actor is not None:
+        q = q.where(AuditEntry.actor == actor)
+    if action is not None:
+        q = q.where(AuditEntry.action == action)
+    if camera is not None:
+        q = q.where(AuditEntry.camera_name == camera)
+    q = q.order_by(AuditEntry.seq.desc())
+    if limit is not None:
+        q = q.limit(limit)
+    with ctx.sessions() as s:
+        rows = list(s.scalars(q))
+    return [view(e) for e in reversed(rows)]
+
+
+def to_csv(entries: Iterable[AuditView]) -> str:
+    """RFC 4180 CSV with a header row (CSV_COLUMNS); write it out as UTF-8.
+
+    Cells are the registered text as is (no formula escaping): the CSV is a faithful copy
+    of the log, so a spreadsheet should open it as text.
+    """
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(CSV_COLUMNS)
+    for e in entries:
+        out.writerow(
+            [
+                e.seq, e.time, e.actor, e.actor_role, e.client_addr, e.action,
+                e.camera_name or ("" if e.camera_id is None else str(e.camera_id)),
+                e.from_, e.to, e.purpose, e.destination, e.result,
+                json.dumps(e.detail, sort_keys=True, ensure_ascii=False),
+            ]
+        )  # fmt: skip
+    return buf.getvalue()

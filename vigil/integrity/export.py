@@ -1,0 +1,441 @@
+"""Exports: a copy of one camera's recording, by stream copy, with a signed manifest.
+
+A17.2(2) (every copy registered: who, when, purpose, destination), A18(3) (material only
+to whom the measures allow: the purpose and destination are stated and registered) and
+A19 (no illegal copying: every export is signed and traceable to the site and the act).
+
+`export_clip` checks the request, re-hashes the source originals against their chain,
+splices their fragments into one MP4 (`export_mp4`: no re-encoding), writes the signed
+manifest and its side files (`export_manifest`), and registers the act in the audit log,
+also when it fails. `verify_export` checks an export with its own files only, and
+optionally against the site that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import shutil
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+
+from vigil.audit.log import record
+from vigil.clock import US_PER_S, us_to_iso
+from vigil.context import SiteContext
+from vigil.db.models import Camera, Gap, Segment, User
+from vigil.errors import NotFoundError, StorageFullError, ValidationError, VigilError
+from vigil.integrity import export_manifest as em
+from vigil.integrity.chain import canonical_json
+from vigil.integrity.export_mp4 import (
+    Source,
+    SpliceError,
+    format_key,
+    plan,
+    read_init,
+    write_clip,
+)
+from vigil.integrity.export_proof import ExportIntegrityError, manifest_draft
+from vigil.integrity.export_verify import verify_export
+from vigil.media.fmp4 import Fmp4Error, read_layout
+from vigil.storage.files import durable_rename, fsync_dir
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "MAX_EXPORT_US",
+    "ExportIntegrityError",
+    "ExportResult",
+    "export_clip",
+    "verify_export",
+]
+
+#: The longest range one export may cover.
+MAX_EXPORT_US = 24 * 3600 * US_PER_S
+#: The longest purpose or destination, in characters.
+MAX_TEXT_CHARS = 500
+ARTICLE = "A17.2(2)"
+_CHUNK = 1 << 20
+
+ProgressFn = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path  # the .mp4 or .zip asked for
+    files: list[Path]  # everything written
+    video_name: str
+    bytes: int
+    sha256: str
+    camera: str
+    requested_from_us: int
+    requested_to_us: int
+    actual_from_us: int
+    actual_to_us: int
+    segments: list[int]  # seqs of the source segments
+    manifest_sha256: str
+    manifest: dict[str, Any] = field(repr=False)
+    audit_seq: int = 0  # the audit entry that registered the export
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["path"] = str(self.path)
+        data["files"] = [str(p) for p in self.files]
+        data["actual_from"] = us_to_iso(self.actual_from_us)
+        data["actual_to"] = us_to_iso(self.actual_to_us)
+        del data["manifest"]
+        return data
+
+
+# ---- checks of the request ------------------------------------------------------------
+
+
+def check_text(value: str | None, name: str) -> str:
+    """A stated purpose or destination: non-empty once stripped, at most 500 characters."""
+    clean = (value or "").strip()
+    if not clean:
+        what = "why it is made" if name == "purpose" else "where it goes"
+        raise ValidationError(
+            f"every copy must state its {name} ({what}); it is registered", field=name,
+            article=ARTICLE,
+        )  # fmt: skip
+    if len(clean) > MAX_TEXT_CHARS:
+        raise ValidationError(f"at most {MAX_TEXT_CHARS} characters (got {len(clean)})", field=name)
+    return clean
+
+
+def check_range(from_us: int, to_us: int) -> None:
+    if to_us <= from_us:
+        raise ValidationError("must be later than --from", field="to")
+    if to_us - from_us > MAX_EXPORT_US:
+        hours = (to_us - from_us) / 3600 / US_PER_S
+        raise ValidationError(
+            f"the range is {hours:.1f} hours; one export covers at most 24 hours: split it",
+            field="to",
+        )
+
+
+def output_names(out: Path) -> tuple[str, list[Path]]:
+    """The video's name and every path the export will create for `out`."""
+    if out.suffix.lower() == ".mp4":
+        return out.name, [out, *(out.with_name(out.name + s) for s in em.SIDE_SUFFIXES)]
+    if out.suffix.lower() == ".zip":
+        return out.stem + ".mp4", [out]
+    raise ValidationError(f"must end in .mp4 or .zip (got {out.name!r})", field="output")
+
+
+def _check_output(out: Path) -> None:
+    _, targets = output_names(out)
+    for target in targets:
+        if target.exists():
+            raise ValidationError(f"{target} exists; an export never overwrites", field="output")
+
+
+def _find_camera(ctx: SiteContext, name: str) -> Camera:
+    with ctx.sessions() as s:
+        cam = s.scalar(select(Camera).where(Camera.name == name))
+    if cam is None:
+        raise NotFoundError(f"no camera named {name!r}", field="camera")
+    return cam
+
+
+# ---- export ---------------------------------------------------------------------------
+
+
+def export_clip(
+    ctx: SiteContext,
+    camera: str,
+    from_us: int,
+    to_us: int,
+    *,
+    purpose: str,
+    destination: str,
+    actor: str,
+    out: Path,
+    progress: ProgressFn | None = None,
+) -> ExportResult:
+    """Copy [from_us, to_us) of `camera` to `out` (.mp4 with side files, or .zip).
+
+    Registered in the audit log (action "export") whether it succeeds or fails.
+    """
+    out = Path(out).absolute()
+    cam: Camera | None = None
+    audit = {
+        "actor": (actor or "").strip()[:64], "camera_name": camera[:64],
+        "from_us": from_us, "to_us": to_us,
+        "purpose": (purpose or "").strip()[:MAX_TEXT_CHARS],
+        "destination": (destination or "").strip()[:MAX_TEXT_CHARS],
+    }  # fmt: skip
+    try:
+        cam = _find_camera(ctx, camera)
+        check_range(from_us, to_us)
+        clean_purpose = check_text(purpose, "purpose")
+        clean_destination = check_text(destination, "destination")
+        if not audit["actor"]:
+            raise ValidationError("who makes the copy must be known", field="actor")
+        _check_output(out)
+        result = _make(
+            ctx, cam, from_us, to_us, clean_purpose, clean_destination, str(audit["actor"]),
+            out, progress,
+        )  # fmt: skip
+    except BaseException as exc:
+        error = exc.describe() if isinstance(exc, VigilError) else f"{type(exc).__name__}: {exc}"
+        try:
+            _register(ctx, cam, audit, "failed", {"file": out.name, "error": error})
+        except Exception:
+            log.exception("could not register the failed export in the audit log")
+        raise
+    try:
+        entry = _register(
+            ctx, cam, audit, "ok",
+            {"file": out.name, "video": result.video_name, "sha256": result.sha256,
+             "bytes": result.bytes, "manifest_sha256": result.manifest_sha256,
+             "actual_from_us": result.actual_from_us, "actual_to_us": result.actual_to_us},
+        )  # fmt: skip
+    except BaseException:
+        for path in result.files:  # an unregistered copy must not remain (A17.2(2))
+            path.unlink(missing_ok=True)
+        raise
+    return replace(result, audit_seq=entry.seq)
+
+
+def _register(
+    ctx: SiteContext, cam: Camera | None, audit: dict[str, Any], result: str, detail: dict[str, Any]
+) -> Any:
+    actor = str(audit["actor"]) or "unknown"
+    role = ""
+    if not actor.startswith(("cli:", "system")):
+        with ctx.sessions() as s:
+            role = s.scalar(select(User.role).where(User.username == actor)) or ""
+    return record(
+        ctx, actor=actor, actor_role=role, action="export", result=result,
+        camera_id=cam.id if cam else None, camera_name=cam.name if cam else audit["camera_name"],
+        from_us=audit["from_us"], to_us=audit["to_us"], purpose=audit["purpose"],
+        destination=audit["destination"], detail=detail,
+    )  # fmt: skip
+
+
+class _Progress:
+    def __init__(self, callback: ProgressFn | None, total: int) -> None:
+        self.callback, self.total, self.done = callback, max(total, 1), 0
+        self.report(0.0)
+
+    def report(self, fraction: float) -> None:
+        if self.callback is not None:
+            self.callback(min(max(fraction, 0.0), 1.0))
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        self.report(self.done / self.total)
+
+
+def _material(
+    ctx: SiteContext, cam: Camera, from_us: int, to_us: int
+) -> tuple[list[Segment], list[Gap]]:
+    with ctx.sessions() as s:
+        segs = list(
+            s.scalars(
+                select(Segment)
+                .where(Segment.camera_id == cam.id, Segment.state == "sealed")
+                .where(Segment.end_us > from_us, Segment.start_us < to_us)
+                .order_by(Segment.start_us)
+            )
+        )
+        gaps = list(
+            s.scalars(
+                select(Gap)
+                .where(Gap.camera_id == cam.id, Gap.end_us > from_us, Gap.start_us < to_us)
+                .order_by(Gap.start_us)
+            )
+        )
+    if not segs:
+        why = ", ".join(sorted({g.reason for g in gaps}))
+        raise ValidationError(
+            f"camera {cam.name} has no recording between {us_to_iso(from_us)} and "
+            f"{us_to_iso(to_us)}: the range lies in a gap" + (f" ({why})" if why else ""),
+            field="from",
+        )
+    return segs, gaps
+
+
+def _sources(ctx: SiteContext, segs: Sequence[Segment]) -> list[Source]:
+    out = []
+    for seg in segs:
+        path = ctx.segments_dir / seg.path
+        try:
+            out.append(Source(path, seg.start_us, read_layout(path)))
+        except (OSError, Fmp4Error) as exc:
+            raise ExportIntegrityError(
+                f"original #{seg.seq} ({seg.path}) cannot be read: {exc}; run `vigil verify`"
+            ) from None
+    return out
+
+
+def _check_formats(sources: Sequence[Source], used: Sequence[int], segs: Sequence[Segment]) -> None:
+    first = None
+    for i in used:
+        try:
+            key = format_key(read_init(sources[i].path, sources[i].layout))
+        except SpliceError as exc:
+            msg = f"original #{segs[i].seq} cannot be exported by stream copy: {exc}"
+            raise VigilError(msg) from None
+        except (OSError, ValueError) as exc:
+            raise ExportIntegrityError(f"original #{segs[i].seq}: {exc}") from None
+        if first is None:
+            first = key
+        elif key != first:
+            raise ValidationError(
+                f"the camera's stream format changes at {us_to_iso(segs[i].start_us)} "
+                f"(segment #{segs[i].seq}); export the parts before and after it separately",
+                field="to",
+            )
+
+
+def _check_space(ctx: SiteContext, out_dir: Path, need: int) -> None:
+    free = shutil.disk_usage(out_dir).free
+    reserve = 0
+    if out_dir.stat().st_dev == ctx.segments_dir.stat().st_dev:
+        reserve = ctx.settings.min_free_bytes  # the recorder's own floor
+    if free - need < reserve:
+        raise StorageFullError(
+            f"the export needs about {need} bytes; {out_dir} has {free} free"
+            + (f" of which {reserve} are kept for recording" if reserve else ""),
+            field="output",
+        )
+
+
+def _hash_file(path: Path, advance: Callable[[int], None]) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+            advance(len(chunk))
+    return h.hexdigest()
+
+
+def _make(
+    ctx: SiteContext, cam: Camera, from_us: int, to_us: int, purpose: str, destination: str,
+    actor: str, out: Path, progress: ProgressFn | None,
+) -> ExportResult:  # fmt: skip
+    segs, gaps = _material(ctx, cam, from_us, to_us)
+    sources = _sources(ctx, segs)
+    pieces = plan(sources, from_us, to_us)
+    if not pieces:
+        raise ValidationError(
+            f"no keyframe of camera {cam.name} before {us_to_iso(to_us)} in the range",
+            field="from",
+        )
+    used = sorted({p.source for p in pieces})
+    _check_formats(sources, used, segs)
+    zipped = out.suffix.lower() == ".zip"
+    video_bytes = sources[used[0]].layout.init_size + sum(p.fragment.size for p in pieces)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _check_space(ctx, out.parent, video_bytes * (2 if zipped else 1) + (1 << 20))
+    meter = _Progress(
+        progress,
+        sum(segs[i].bytes for i in used) + video_bytes + (video_bytes if zipped else 0),
+    )
+
+    # The originals must be exactly what the chain recorded before anything is copied.
+    for i in used:
+        if _hash_file(sources[i].path, meter.advance) != segs[i].sha256:
+            raise ExportIntegrityError(
+                f"original #{segs[i].seq} ({segs[i].path}) does not match its recorded SHA-256; "
+                "nothing was exported; run `vigil verify`"
+            )
+    manifest = manifest_draft(
+        ctx, cam, [segs[i] for i in used], gaps, pieces, from_us, to_us, purpose, destination,
+        actor,
+    )  # fmt: skip
+    video_name, targets = output_names(out)
+    work = out.parent / f".{out.name}.{secrets.token_hex(4)}.d"
+    work.mkdir()
+    moved: list[Path] = []
+    try:
+        video = work / video_name
+        with video.open("wb") as f:
+            sink = _HashingWriter(f)
+            init = read_init(sources[used[0]].path, sources[used[0]].layout)
+            try:
+                write_clip(sources, pieces, init, sink, meter.advance)
+            except (SpliceError, ValueError) as exc:
+                seq = segs[getattr(exc, "index", used[0])].seq
+                raise ExportIntegrityError(f"original #{seq}: {exc}; run `vigil verify`") from None
+            f.flush()
+            os.fsync(f.fileno())
+        manifest["file"] = {"name": video_name, "bytes": sink.size, "sha256": sink.hexdigest()}
+        body = canonical_json(manifest).encode("ascii")
+        signature = ctx.signing_key.sign(body)
+        bundle = {
+            video_name + em.MANIFEST_SUFFIX: body,
+            video_name + em.SIGNATURE_SUFFIX: signature,
+            video_name + em.PUBLIC_KEY_SUFFIX: ctx.site().public_key_pem.encode("ascii"),
+            video_name + em.SUMS_SUFFIX: em.sha256sums(
+                [(sink.hexdigest(), video_name),
+                 (hashlib.sha256(body).hexdigest(), video_name + em.MANIFEST_SUFFIX)]
+            ).encode("ascii"),
+        }  # fmt: skip
+        for name, data in bundle.items():
+            (work / name).write_bytes(data)
+        if zipped:
+            _zip(work, [video_name, *bundle], out, meter.advance)
+        else:
+            for name in [*bundle, video_name]:  # the video last: it appears complete
+                durable_rename(work / name, out.parent / name)
+                moved.append(out.parent / name)
+    except BaseException:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    meter.report(1.0)
+    return ExportResult(
+        path=out, files=targets, video_name=video_name, bytes=sink.size, sha256=sink.hexdigest(),
+        camera=cam.name, requested_from_us=from_us, requested_to_us=to_us,
+        actual_from_us=pieces[0].start_us, actual_to_us=pieces[-1].end_us,
+        segments=[segs[i].seq for i in used],
+        manifest_sha256=hashlib.sha256(body).hexdigest(), manifest=manifest,
+    )  # fmt: skip
+
+
+class _HashingWriter:
+    def __init__(self, f: BinaryIO) -> None:
+        self.f, self.h, self.size = f, hashlib.sha256(), 0
+
+    def write(self, data: bytes, /) -> int:
+        self.h.update(data)
+        self.size += len(data)
+        return self.f.write(data)
+
+    def hexdigest(self) -> str:
+        return self.h.hexdigest()
+
+
+def _zip(work: Path, names: Sequence[str], out: Path, advance: Callable[[int], None]) -> None:
+    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+    try:
+        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+            for name in names:
+                info = zipfile.ZipInfo.from_file(work / name, arcname=name)
+                video = name.endswith(".mp4")
+                info.compress_type = zipfile.ZIP_STORED if video else zipfile.ZIP_DEFLATED
+                with (work / name).open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                    while chunk := src.read(_CHUNK):
+                        dst.write(chunk)
+                        if video:
+                            advance(len(chunk))
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        if out.exists():
+            raise ValidationError(f"{out} exists; an export never overwrites", field="output")
+        os.rename(tmp, out)
+        fsync_dir(out.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
