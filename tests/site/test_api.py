@@ -155,7 +155,12 @@ def test_every_endpoint_by_role(served: Served, role: str) -> None:
             continue
         r = client.request(method, path, json=body)
         if role in allowed:
-            assert r.status_code not in (401, 403) and r.status_code < 500, (role, method, path, r.text)
+            assert r.status_code not in (401, 403) and r.status_code < 500, (
+                role,
+                method,
+                path,
+                r.text,
+            )
         else:
             assert r.status_code == 403, (role, method, path, r.status_code, r.text)
 

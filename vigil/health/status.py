@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from vigil.clock import US_PER_DAY, US_PER_S, us_to_iso
 from vigil.context import SiteContext
-from vigil.db.sql import sum_int
 from vigil.db.models import Camera, CameraStatus, Gap, Segment
+from vigil.db.sql import sum_int
 from vigil.health.alarms import active_alarms
 from vigil.storage.capacity import disk_space, forecast
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from vigil.clock import US_PER_DAY, US_PER_S
 from vigil.context import SiteContext
-from vigil.db.sql import sum_int
 from vigil.db.models import Camera, Segment
+from vigil.db.sql import sum_int
 from vigil.health.alarms import clear_alarm, raise_alarm
 
 _RESUME_MARGIN_BYTES = 64 << 20
@@ -33,9 +33,7 @@ class DiskSpace:
 def recordings_bytes(ctx: SiteContext) -> int:
     with ctx.sessions() as s:
         total = s.scalar(
-            select(sum_int(Segment.bytes)).where(
-                Segment.state.in_(("sealed", "expiring"))
-            )
+            select(sum_int(Segment.bytes)).where(Segment.state.in_(("sealed", "expiring")))
         )
     staging = sum(p.stat().st_size for p in ctx.staging_dir.rglob("*.part") if p.is_file())
     return int(total or 0) + staging
