@@ -33,7 +33,7 @@ class Settings(BaseModel):
         60, ge=1, le=600, description="Target length of one recorded segment file, in seconds."
     )
     fragment_ms: int = Field(
-        2000,
+        1000,
         ge=500,
         le=10_000,
         description="Longest fragment inside a segment; fragments also start at every keyframe.",

@@ -67,7 +67,7 @@ def record_command(
         "-segment_list", str(files.segment_list),
         "-segment_list_type", "csv",
         "-progress", "pipe:1",
-        "-stats_period", "0.5",
+        "-stats_period", "1",
         str(files.pattern),
     ]  # fmt: skip
 

@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 
 #: Boundaries closer than this are the same instant (anchor estimates jitter by a frame).
 TOUCH_TOLERANCE_US = 250_000
-_TICK_S = 0.25
-_HEARTBEAT_S = 2.0
+#: ffmpeg reports progress every second; the loop also wakes at least this often.
+_TICK_S = 1.0
 
 
 @dataclass
@@ -77,7 +77,6 @@ class CameraRecorder(threading.Thread):
         self.store = SegmentStore(ctx)
         self.status = RecorderState()
         self._pending_gap_reason = "recorder_down"
-        self._last_heartbeat = 0.0
 
     # -- main loop -----------------------------------------------------------------------
     def run(self) -> None:
@@ -174,7 +173,6 @@ class CameraRecorder(threading.Thread):
                     session, csv_offset, estimator, listed_end_s, outcome
                 )
                 self.status.drift_ppm = estimator.drift_ppm()
-                self._heartbeat()
                 if proc.poll() is not None:
                     break
                 if self.stop_event.is_set():
@@ -219,6 +217,8 @@ class CameraRecorder(threading.Thread):
         outcome: SessionOutcome,
     ) -> tuple[int, float | None]:
         try:
+            if session.segment_list.stat().st_size <= offset:
+                return offset, listed_end_s
             with open(session.segment_list, "rb") as fh:
                 fh.seek(offset)
                 data = fh.read()
@@ -319,13 +319,14 @@ class CameraRecorder(threading.Thread):
 
     def _set_state(self, state: str, detail: str) -> None:
         self.status.state, self.status.detail = state, detail
-        self._heartbeat(force=True)
+        self.write_status()
 
-    def _heartbeat(self, force: bool = False) -> None:
-        now = self.ctx.clock.monotonic_s()
-        if not force and now - self._last_heartbeat < _HEARTBEAT_S:
-            return
-        self._last_heartbeat = now
+    def write_status(self) -> None:
+        """Store the state for `vigil status` in other processes.
+
+        Called on every change of state; the service refreshes all cameras' rows in one
+        transaction now and then (a heartbeat per camera cost more than the recording).
+        """
         with self.ctx.sessions.begin() as s:
             row = s.get(CameraStatus, self.camera_id)
             now_us = self.ctx.clock.now_us()

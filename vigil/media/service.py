@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from vigil.context import SiteContext
-from vigil.db.models import Camera
+from vigil.db.models import Camera, CameraStatus
 from vigil.integrity.seal import seal_now
 from vigil.media.recorder import CameraRecorder
 from vigil.site.cameras import CameraRegistry
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _GUARD_S = 2.0
 _CAMERA_SCAN_S = 5.0
+_STATUS_S = 10.0
 
 
 @dataclass
@@ -79,12 +80,24 @@ class RecordingService:
                 rec.join(20)
                 del self.recorders[cam_id]
 
+    def _refresh_status(self) -> None:
+        """Every recorder's state and heartbeat, in one transaction."""
+        now_us = self.ctx.clock.now_us()
+        with self.ctx.sessions.begin() as s:
+            for cam_id, rec in list(self.recorders.items()):
+                row = s.get(CameraStatus, cam_id)
+                if row is None:
+                    continue  # the recorder writes its first row itself
+                row.updated_us = now_us
+                row.drift_ppm = rec.status.drift_ppm
+
     def _housekeeping(self) -> None:
         s = self.ctx.settings
         mono = self.ctx.clock.monotonic_s
         next_seal = mono() + s.seal_interval_s
         next_expiry = mono()
         next_scan = mono() + _CAMERA_SCAN_S
+        next_status = mono()
         while not self.stop.wait(_GUARD_S):
             try:
                 space = self.guard.refresh()
@@ -99,5 +112,8 @@ class RecordingService:
                 if now >= next_scan:
                     self._sync_cameras()
                     next_scan = now + _CAMERA_SCAN_S
+                if now >= next_status:
+                    self._refresh_status()
+                    next_status = now + _STATUS_S
             except Exception:
                 log.exception("housekeeping step failed; retrying")
