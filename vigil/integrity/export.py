@@ -159,6 +159,7 @@ def export_clip(
     actor: str,
     out: Path,
     progress: ProgressFn | None = None,
+    client_addr: str = "",
 ) -> ExportResult:
     """Copy [from_us, to_us) of `camera` to `out` (.mp4 with side files, or .zip).
 
@@ -171,6 +172,7 @@ def export_clip(
         "from_us": from_us, "to_us": to_us,
         "purpose": (purpose or "").strip()[:MAX_TEXT_CHARS],
         "destination": (destination or "").strip()[:MAX_TEXT_CHARS],
+        "client_addr": client_addr[:64],
     }  # fmt: skip
     try:
         cam = _find_camera(ctx, camera)
@@ -215,6 +217,7 @@ def _register(
             role = s.scalar(select(User.role).where(User.username == actor)) or ""
     return record(
         ctx, actor=actor, actor_role=role, action="export", result=result,
+        client_addr=str(audit.get("client_addr", "")),
         camera_id=cam.id if cam else None, camera_name=cam.name if cam else audit["camera_name"],
         from_us=audit["from_us"], to_us=audit["to_us"], purpose=audit["purpose"],
         destination=audit["destination"], detail=detail,

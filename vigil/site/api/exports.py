@@ -42,6 +42,11 @@ class Job:
     user_id: int
     camera: str
     path: Path
+    camera_id: int
+    from_us: int
+    to_us: int
+    purpose: str
+    destination: str
     state: str = "running"  # running, done, failed
     progress: float = 0.0
     error: str = ""
@@ -78,7 +83,8 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
     job_id = uuid.uuid4().hex
     out_dir = ctx.home / "exports" / job_id
     out_dir.mkdir(parents=True)
-    job = Job(job_id, who.user.id, cam.name, out_dir / f"{cam.name}-{start}.zip")
+    job = Job(job_id, who.user.id, cam.name, out_dir / f"{cam.name}-{start}.zip", cam.id,
+              start, end, purpose, destination)  # fmt: skip
 
     def progress(fraction: float) -> None:
         job.progress = fraction
@@ -132,7 +138,12 @@ def download(job_id: str, request: Request, who: MayExport) -> FileResponse:
         request,
         who,
         "download",
+        camera_id=job.camera_id,
         camera_name=job.camera,
+        from_us=job.from_us,
+        to_us=job.to_us,
+        purpose=job.purpose,
+        destination=job.destination,
         detail={"file": job.path.name, "sha256": job.sha256},
     )
     return FileResponse(job.path, media_type="application/zip", filename=job.path.name)

@@ -126,13 +126,9 @@ def segment_index(
 ) -> dict[str, Any]:
     """The fragment table of one segment: byte ranges for seeking without a scan."""
     seg = _granted_segment(request, who, grant, camera, seq)
-    return {
-        "seq": seg.seq,
-        "start_us": seg.start_us,
-        "end_us": seg.end_us,
-        "fragments": json.loads(seg.fragments),
-        "init_size": json.loads(seg.fragments)[0][0] if seg.fragments != "[]" else 0,
-    }
+    fragments = json.loads(seg.fragments)
+    return {"seq": seg.seq, "start_us": seg.start_us, "end_us": seg.end_us,
+            "fragments": fragments, "init_size": fragments[0][0] if fragments else 0}  # fmt: skip
 
 
 @router.get("/{grant}/media/{camera}/{seq}")

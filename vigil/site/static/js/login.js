@@ -27,8 +27,8 @@ export function mountLogin(container, { onSignedIn, notice }) {
       password.value = "";
       onSignedIn(me);
     } catch (err) {
-      // Wrong credentials name no field on purpose: show them under the form.
-      showFormError(form, err.field === "password" || err.field === "username" ? err : { ...err, message: err.message, field: null, article: err.article });
+      // Wrong credentials name no field (on purpose): they show under the form.
+      showFormError(form, err);
       submit.disabled = false;
       password.select();
     }
