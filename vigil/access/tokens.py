@@ -7,7 +7,6 @@ allow: a caller needs both `roles.may(user, permission, camera)` and
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -15,6 +14,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from vigil.access.roles import ROLE_PERMISSIONS, Permission, Role
+from vigil.access.sessions import token_sha256
 from vigil.access.views import UserView, load_view
 from vigil.audit.log import record
 from vigil.clock import US_PER_DAY
@@ -66,10 +66,6 @@ def check_scopes(scopes: Sequence[str], role: Role | None = None) -> tuple[str, 
                     field="scopes",
                 )
     return tuple(wanted)
-
-
-def _sha256(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -136,7 +132,7 @@ class TokenStore:
             tok = ApiToken(
                 user_id=user.id,
                 name=label,
-                token_sha256=_sha256(plain),
+                token_sha256=token_sha256(plain),
                 scopes=" ".join(clean),
                 created_us=now,
                 expires_us=None if expires_days is None else now + expires_days * US_PER_DAY,
@@ -155,7 +151,7 @@ class TokenStore:
             return None
         now = self.ctx.clock.now_us()
         with self.ctx.sessions.begin() as s:
-            tok = s.scalar(select(ApiToken).where(ApiToken.token_sha256 == _sha256(token)))
+            tok = s.scalar(select(ApiToken).where(ApiToken.token_sha256 == token_sha256(token)))
             if tok is None or tok.revoked_us is not None:
                 return None
             if tok.expires_us is not None and now >= tok.expires_us:
