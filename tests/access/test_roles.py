@@ -27,9 +27,23 @@ def user(
 
 MATRIX = {
     Role.ADMINISTRATOR: set(Permission),
-    Role.MONITOR: {P.VIEW_LIVE, P.PLAYBACK, P.EXPORT, P.VIEW_STATUS},
-    Role.MAINTAINER: {P.VIEW_LIVE, P.VIEW_STATUS, P.MANAGE_CAMERAS},
-    Role.AUDITOR: {P.VIEW_AUDIT, P.VIEW_STATUS, P.VERIFY},
+    Role.MONITOR: {
+        P.VIEW_LIVE,
+        P.PLAYBACK,
+        P.EXPORT,
+        P.VIEW_STATUS,
+        P.VIEW_RECORDS,
+        P.KEEP_ROOM_LOG,
+    },
+    Role.MAINTAINER: {
+        P.VIEW_LIVE,
+        P.VIEW_STATUS,
+        P.MANAGE_CAMERAS,
+        P.VIEW_RECORDS,
+        P.KEEP_ROOM_LOG,
+        P.KEEP_MAINTENANCE_LOG,
+    },
+    Role.AUDITOR: {P.VIEW_AUDIT, P.VIEW_STATUS, P.VERIFY, P.VIEW_RECORDS},
 }
 
 

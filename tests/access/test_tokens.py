@@ -102,14 +102,15 @@ def test_create_validation(site: SiteContext, kwargs: dict[str, object], field: 
 
 def test_scopes_map_to_permissions() -> None:
     admin = UserView(1, "root", "", Role.ADMINISTRATOR, False, 0, None, {})
-    assert SCOPES == ("read", "live", "playback", "export", "audit", "admin")
+    assert SCOPES == ("read", "live", "playback", "export", "audit", "records", "admin")
     expected = {
-        "read": {P.VIEW_STATUS},
+        "read": {P.VIEW_STATUS, P.VIEW_RECORDS},
         "live": {P.VIEW_LIVE},
         "playback": {P.PLAYBACK},
         "export": {P.EXPORT},
         "audit": {P.VIEW_AUDIT, P.VERIFY},
-        "admin": {P.MANAGE_CAMERAS, P.MANAGE_USERS},
+        "records": {P.KEEP_ROOM_LOG, P.KEEP_MAINTENANCE_LOG},
+        "admin": {P.MANAGE_CAMERAS, P.MANAGE_USERS, P.MANAGE_SITE},
     }
     for scope, perms in expected.items():
         assert {p for p in Permission if token_allows(admin, [scope], p)} == perms

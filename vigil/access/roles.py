@@ -65,6 +65,10 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     VERIFY = "verify"
+    VIEW_RECORDS = "view_records"
+    MANAGE_SITE = "manage_site"
+    KEEP_ROOM_LOG = "keep_room_log"
+    KEEP_MAINTENANCE_LOG = "keep_maintenance_log"
 
     @property
     def label(self) -> str:
@@ -81,6 +85,10 @@ _PERMISSION_LABELS: dict[Permission, str] = {
     Permission.MANAGE_USERS: "manage users",
     Permission.VIEW_AUDIT: "read the audit log",
     Permission.VERIFY: "verify integrity",
+    Permission.VIEW_RECORDS: "read the unit's records and the self-check report",
+    Permission.MANAGE_SITE: "edit the site profile, camera siting, staff and contracts",
+    Permission.KEEP_ROOM_LOG: "write the monitoring-room log and shift handovers",
+    Permission.KEEP_MAINTENANCE_LOG: "write the maintenance and fault log",
 }
 
 #: The permissions limited per camera by `camera_rights` (for every role but administrator).
@@ -91,12 +99,28 @@ VIDEO_PERMISSIONS: frozenset[Permission] = frozenset(
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(Permission),
     Role.MONITOR: frozenset(
-        {Permission.VIEW_LIVE, Permission.PLAYBACK, Permission.EXPORT, Permission.VIEW_STATUS}
+        {
+            Permission.VIEW_LIVE,
+            Permission.PLAYBACK,
+            Permission.EXPORT,
+            Permission.VIEW_STATUS,
+            Permission.VIEW_RECORDS,
+            Permission.KEEP_ROOM_LOG,
+        }
     ),
     Role.MAINTAINER: frozenset(
-        {Permission.VIEW_LIVE, Permission.VIEW_STATUS, Permission.MANAGE_CAMERAS}
+        {
+            Permission.VIEW_LIVE,
+            Permission.VIEW_STATUS,
+            Permission.MANAGE_CAMERAS,
+            Permission.VIEW_RECORDS,
+            Permission.KEEP_ROOM_LOG,
+            Permission.KEEP_MAINTENANCE_LOG,
+        }
     ),
-    Role.AUDITOR: frozenset({Permission.VIEW_AUDIT, Permission.VIEW_STATUS, Permission.VERIFY}),
+    Role.AUDITOR: frozenset(
+        {Permission.VIEW_AUDIT, Permission.VIEW_STATUS, Permission.VERIFY, Permission.VIEW_RECORDS}
+    ),
 }
 
 

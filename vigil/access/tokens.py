@@ -29,12 +29,15 @@ _MAX_TOKEN_CHARS = 256
 
 #: What each scope lets a token do (within its user's role).
 SCOPE_PERMISSIONS: Mapping[str, frozenset[Permission]] = {
-    "read": frozenset({Permission.VIEW_STATUS}),
+    "read": frozenset({Permission.VIEW_STATUS, Permission.VIEW_RECORDS}),
     "live": frozenset({Permission.VIEW_LIVE}),
     "playback": frozenset({Permission.PLAYBACK}),
     "export": frozenset({Permission.EXPORT}),
     "audit": frozenset({Permission.VIEW_AUDIT, Permission.VERIFY}),
-    "admin": frozenset({Permission.MANAGE_CAMERAS, Permission.MANAGE_USERS}),
+    "records": frozenset({Permission.KEEP_ROOM_LOG, Permission.KEEP_MAINTENANCE_LOG}),
+    "admin": frozenset(
+        {Permission.MANAGE_CAMERAS, Permission.MANAGE_USERS, Permission.MANAGE_SITE}
+    ),
 }
 SCOPES: tuple[str, ...] = tuple(SCOPE_PERMISSIONS)
 

@@ -229,3 +229,194 @@ class AuditEntry(Base):
     destination: Mapped[str] = mapped_column(Text, nullable=False, default="")
     result: Mapped[str] = mapped_column(String(16), nullable=False)
     detail: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+
+
+# --- The unit's records (A7–A9, A11, A13–A17). Dates the law counts in days are ISO
+# --- `YYYY-MM-DD` strings (`*_on`); instants are microseconds (`*_us`).
+
+
+class Attachment(Base):
+    """A file the unit keeps on record: sign photo, reference view, contract, plan, report.
+
+    Stored content-addressed under the data directory (attachments/<sha256>); never
+    overwritten, so a record that cites one always shows what was approved.
+    """
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(128), nullable=False)
+    bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    uploaded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    uploaded_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class SiteProfile(Base):
+    """The unit and its system, as the filing form (A13.2) and the bureau see them.
+
+    One row (id 1). `categories` is a JSON list of A7 category codes.
+    """
+
+    __tablename__ = "site_profile"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    credit_code: Mapped[str] = mapped_column(String(18), nullable=False)
+    division_code: Mapped[str] = mapped_column(String(6), nullable=False)
+    address: Mapped[str] = mapped_column(Text, nullable=False)
+    categories: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    site_kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    builder: Mapped[str] = mapped_column(String(16), nullable=False)
+    contact_name: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    project_kind: Mapped[str] = mapped_column(String(16), nullable=False, default="existing")
+    delivered_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    commissioned_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    main_works_started_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    main_works_in_use_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    accepted_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    filed_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    design_plan_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    test_report_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    acceptance_report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id"), nullable=True
+    )
+    updated_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class SitePosition(Base):
+    """A key position the unit confirmed for its site (A7 last paragraph): a catalogue code
+    from `vigil.regulation.positions`, or the unit's own (`custom:<slug>`)."""
+
+    __tablename__ = "site_positions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    label: Mapped[str] = mapped_column(String(128), nullable=False)
+    category: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class CameraSiting(Base):
+    """Where a camera looks and why (A7, A8, A14): one row per camera.
+
+    `location_type` is a `LOCATION_TYPES` code or a `site_positions.code`; never an A8 place.
+    """
+
+    __tablename__ = "camera_siting"
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), primary_key=True)
+    location_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    location_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    purpose: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    sign_installed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    sign_photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    reference_view_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id"), nullable=True
+    )
+    reference_approved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reference_approved_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    updated_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class StaffMember(Base):
+    """A person on the monitoring-room roster (A16.4, A17.1), linked to an account if any.
+
+    duty: monitoring 监看, management 管理, maintenance 维护.
+    """
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, unique=True)
+    duty: Mapped[str] = mapped_column(String(16), nullable=False)
+    phone: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    joined_on: Mapped[str] = mapped_column(String(10), nullable=False)
+    left_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class TrainingRecord(Base):
+    """Training or secrecy education (保密教育) a staff member received (A17.1)."""
+
+    __tablename__ = "staff_training"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    held_on: Mapped[str] = mapped_column(String(10), nullable=False)
+    topic: Mapped[str] = mapped_column(Text, nullable=False)
+    provider: Mapped[str] = mapped_column(String(128), nullable=False, default="")
+    hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DutyShift(Base):
+    """A watch-duty shift (值班) in the monitoring room, with its handover note at the end."""
+
+    __tablename__ = "duty_shifts"
+    __table_args__ = (Index("ix_duty_shifts_start", "starts_us"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), nullable=False)
+    starts_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    ends_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    post: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    handover_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    handover_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    handover_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class RoomEntry(Base):
+    """Somebody entered the monitoring room (A16.4). `flagged`: not on the roster, or not on
+    it that day; counted as a possible A24(4) breach."""
+
+    __tablename__ = "room_entries"
+    __table_args__ = (Index("ix_room_entries_entered", "entered_us"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    organisation: Mapped[str] = mapped_column(String(128), nullable=False, default="")
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    entered_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    left_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    flagged: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    flag_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    recorded_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class MaintenanceContract(Base):
+    """A maintenance contract (A16.2): the security-responsibility clause must be written
+    into it and the signed contract kept on file (`attachment_id`)."""
+
+    __tablename__ = "maintenance_contracts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contractor: Mapped[str] = mapped_column(String(200), nullable=False)
+    contractor_credit_code: Mapped[str] = mapped_column(String(18), nullable=False, default="")
+    scope: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    starts_on: Mapped[str] = mapped_column(String(10), nullable=False)
+    ends_on: Mapped[str] = mapped_column(String(10), nullable=False)
+    security_clause: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    recorded_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class MaintenanceRecord(Base):
+    """One entry of the maintenance and fault log (A16.1): kind is maintenance, fault,
+    repair, security_check, drill or emergency_plan (the plan's adoption, with its file)."""
+
+    __tablename__ = "maintenance_log"
+    __table_args__ = (Index("ix_maintenance_log_at", "at_us"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    at_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), nullable=True)
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("maintenance_contracts.id"), nullable=True
+    )
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    performed_by: Mapped[str] = mapped_column(String(128), nullable=False)
+    outcome: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    resolved_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    recorded_us: Mapped[int] = mapped_column(BigInteger, nullable=False)

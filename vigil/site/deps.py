@@ -97,6 +97,10 @@ MayExport = Annotated[Principal, Depends(requires(Permission.EXPORT))]
 ViewsAudit = Annotated[Principal, Depends(requires(Permission.VIEW_AUDIT))]
 ViewsStatus = Annotated[Principal, Depends(requires(Permission.VIEW_STATUS))]
 MayVerify = Annotated[Principal, Depends(requires(Permission.VERIFY))]
+ViewsRecords = Annotated[Principal, Depends(requires(Permission.VIEW_RECORDS))]
+ManagesSite = Annotated[Principal, Depends(requires(Permission.MANAGE_SITE))]
+KeepsRoomLog = Annotated[Principal, Depends(requires(Permission.KEEP_ROOM_LOG))]
+KeepsMaintenanceLog = Annotated[Principal, Depends(requires(Permission.KEEP_MAINTENANCE_LOG))]
 
 
 def audit(request: Request, who: Principal, action: str, **fields: Any) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from vigil.clock import us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Gap, Segment
 from vigil.errors import NotFoundError, ValidationError
+
+_OVERLAP_SLACK_US = 300_000_000
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,23 @@ class Catalog:
         }
 
 
+def _floor(table: type[Segment] | type[Gap], camera_id: int, at_us: int) -> Any:
+    """The start of the last row that began at or before at_us (or at_us itself).
+
+    A camera's segments (and its gaps) follow one another, so no row that began earlier
+    reaches past at_us, save for the milliseconds two sessions' time anchors may overlap:
+    _OVERLAP_SLACK_US covers those. Bounding the scan from below lets the (camera, start)
+    index answer a seek in a year of history in one probe instead of scanning every
+    older row.
+    """
+    last_start = (
+        select(func.max(table.start_us))
+        .where(table.camera_id == camera_id, table.start_us <= at_us)
+        .scalar_subquery()
+    )
+    return func.coalesce(last_start, at_us) - _OVERLAP_SLACK_US
+
+
 def catalog(
     ctx: SiteContext,
     camera: str,
@@ -77,7 +97,9 @@ def catalog(
         if not include_expired:
             sq = sq.where(Segment.state == "sealed")
         if from_us is not None:
-            sq, gq = sq.where(Segment.end_us > from_us), gq.where(Gap.end_us > from_us)
+            sq = sq.where(Segment.end_us > from_us)
+            sq = sq.where(Segment.start_us >= _floor(Segment, cam.id, from_us))
+            gq = gq.where(Gap.end_us > from_us, Gap.start_us >= _floor(Gap, cam.id, from_us))
         if to_us is not None:
             sq, gq = sq.where(Segment.start_us < to_us), gq.where(Gap.start_us < to_us)
         segs = list(s.scalars(sq.order_by(Segment.start_us)))
