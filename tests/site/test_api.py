@@ -18,6 +18,7 @@ import uvicorn
 
 from tests.conftest import site_settings
 from tests.fabricate import commit_clips, make_clips
+from tests.site import rows_compliance, rows_profile, rows_staff
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
 from vigil.clock import US_PER_S, SystemClock, us_to_iso
@@ -119,6 +120,9 @@ def matrix(s: Served) -> list[Row]:
         ("GET", "/api/v1/status", "/api/v1/status", None, {a, m, mt, au}),
         ("POST", "/api/v1/verify", "/api/v1/verify", None, {a, au}),
         ("POST", "/api/v1/auth/logout", "/api/v1/auth/logout", None, {a, m, mt, au}),
+        *rows_profile.rows(s),
+        *rows_staff.rows(s),
+        *rows_compliance.rows(s),
     ]  # fmt: skip
 
 

@@ -12,7 +12,10 @@ import typer
 from vigil.cli import cameras, demo, inspect, recording, serve, users
 from vigil.cli.audit import audit_app
 from vigil.cli.common import console, err_console, home, set_home, setup_logging
+from vigil.cli.compliance import compliance_app, filing_app
 from vigil.cli.export import export_app
+from vigil.cli.site_records import site_app
+from vigil.cli.staff import maintenance_app, room_app, staff_app
 from vigil.context import SiteContext
 from vigil.errors import VigilError
 
@@ -28,6 +31,12 @@ app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(export_app, name="export")
+app.add_typer(site_app, name="site")
+app.add_typer(staff_app, name="staff")
+app.add_typer(room_app, name="room")
+app.add_typer(maintenance_app, name="maintenance")
+app.add_typer(compliance_app, name="compliance")
+app.add_typer(filing_app, name="filing")
 inspect.register(app)
 recording.register(app)
 serve.register(app)

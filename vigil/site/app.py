@@ -11,12 +11,30 @@ from fastapi.staticfiles import StaticFiles
 from vigil import __version__
 from vigil.context import SiteContext
 from vigil.site import errors
-from vigil.site.api import admin, audit, auth, cameras, exports, live, playback
+from vigil.site.api import (
+    admin,
+    attachments,
+    audit,
+    auth,
+    cameras,
+    compliance,
+    exports,
+    live,
+    maintenance,
+    playback,
+    profile,
+    room,
+    siting,
+    staff,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
 ROUTERS = (auth.router, cameras.router, playback.router, live.router, exports.router,
-           audit.router, admin.router)  # fmt: skip
+           audit.router, admin.router,
+           profile.router, siting.router, attachments.router,
+           staff.router, room.router, maintenance.router,
+           compliance.router)  # fmt: skip
 
 
 def api_routes() -> set[tuple[str, str]]:
