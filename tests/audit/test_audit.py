@@ -209,3 +209,12 @@ def test_csv_round_trip_with_chinese_text(logged: SiteContext, tmp_path: Path) -
 
 def test_empty_csv_has_the_header(site: SiteContext) -> None:
     assert next(csv.reader(io.StringIO(to_csv([])))) == list(CSV_COLUMNS)
+
+
+def test_csv_defuses_spreadsheet_formulas(site: SiteContext) -> None:
+    record(site, actor="eve", action="export", purpose='=HYPERLINK("http://x","y")',
+           destination="+1 555", camera_name="@cam")  # fmt: skip
+    row = next(csv.DictReader(io.StringIO(to_csv(list_entries(site)))))
+    assert row["purpose"] == '\'=HYPERLINK("http://x","y")'
+    assert row["destination"] == "'+1 555" and row["camera"] == "'@cam"
+    assert row["actor"] == "eve"

@@ -122,11 +122,20 @@ def list_entries(
     return [view(e) for e in reversed(rows)]
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def to_csv(entries: Iterable[AuditView]) -> str:
     """RFC 4180 CSV with a header row (CSV_COLUMNS); write it out as UTF-8.
 
-    Cells are the registered text as is (no formula escaping): the CSV is a faithful copy
-    of the log, so a spreadsheet should open it as text.
+    Free-text cells that a spreadsheet would run as a formula (starting with = + - @, tab
+    or CR) get a leading apostrophe, as OWASP advises against CSV injection: a purpose
+    typed by one user must not run in an auditor's spreadsheet. The signed, verifiable
+    copy of the log is the chain (`vigil audit verify`), not this file.
     """
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
@@ -134,9 +143,9 @@ def to_csv(entries: Iterable[AuditView]) -> str:
     for e in entries:
         out.writerow(
             [
-                e.seq, e.time, e.actor, e.actor_role, e.client_addr, e.action,
-                e.camera_name or ("" if e.camera_id is None else str(e.camera_id)),
-                e.from_, e.to, e.purpose, e.destination, e.result,
+                e.seq, e.time, _cell(e.actor), e.actor_role, _cell(e.client_addr), e.action,
+                _cell(e.camera_name) or ("" if e.camera_id is None else str(e.camera_id)),
+                e.from_, e.to, _cell(e.purpose), _cell(e.destination), e.result,
                 json.dumps(e.detail, sort_keys=True, ensure_ascii=False),
             ]
         )  # fmt: skip
