@@ -37,8 +37,9 @@ _GRAB = """async (name) => {
   const c = document.createElement("canvas");
   c.width = v.videoWidth; c.height = v.videoHeight;
   c.getContext("2d").drawImage(v, 0, 0);
+  const b = v.buffered;
   return {shown_ms, png: c.toDataURL("image/png").split(",")[1],
-          buffered_s: v.buffered.length ? v.buffered.end(v.buffered.length - 1) - v.currentTime : 0};
+          buffered_s: b.length ? b.end(b.length - 1) - v.currentTime : 0};
 }"""
 
 
@@ -46,29 +47,31 @@ def measure(samples: int, work: Path) -> dict[str, Any]:
     lat_ms: list[float] = []
     ahead_s: list[float] = []
     unread = 0
-    with running_console(work / "home", min_segments=1, cameras=("cam1",)) as console:
-        with chromium() as browser:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-            page.goto(f"{console.base}/#/live")
-            page.get_by_test_id("login-username").fill("admin")
-            page.get_by_test_id("login-password").fill(console.passwords["admin"])
-            page.get_by_test_id("login-submit").click()
-            page.wait_for_function(
-                """() => { const v = document.querySelector('[data-testid="live-video-cam1"]');
-                           return v && v.readyState >= 2 && !v.paused && v.currentTime > 0; }""",
-                timeout=30_000,
-            )
-            time.sleep(3)  # let the player settle at its live edge
-            for _ in range(samples):
-                got = page.evaluate(_GRAB, "cam1")
-                shown_us = int(got["shown_ms"] * 1000)
-                burned = read_burned_clock(base64.b64decode(got["png"]), work, shown_us)
-                if burned is None:
-                    unread += 1
-                else:
-                    lat_ms.append((shown_us - burned) / 1000)
-                    ahead_s.append(float(got["buffered_s"]))
-                time.sleep(0.7)
+    with (
+        running_console(work / "home", min_segments=1, cameras=("cam1",)) as console,
+        chromium() as browser,
+    ):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore
+        page.goto(f"{console.base}/#/live")
+        page.get_by_test_id("login-username").fill("admin")
+        page.get_by_test_id("login-password").fill(console.passwords["admin"])
+        page.get_by_test_id("login-submit").click()
+        page.wait_for_function(
+            """() => { const v = document.querySelector('[data-testid="live-video-cam1"]');
+                       return v && v.readyState >= 2 && !v.paused && v.currentTime > 0; }""",
+            timeout=30_000,
+        )
+        time.sleep(3)  # let the player settle at its live edge
+        for _ in range(samples):
+            got = page.evaluate(_GRAB, "cam1")
+            shown_us = int(got["shown_ms"] * 1000)
+            burned = read_burned_clock(base64.b64decode(got["png"]), work, shown_us)
+            if burned is None:
+                unread += 1
+            else:
+                lat_ms.append((shown_us - burned) / 1000)
+                ahead_s.append(float(got["buffered_s"]))
+            time.sleep(0.7)
     lat_ms.sort()
 
     def pct(q: float) -> float:
