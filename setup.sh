@@ -17,13 +17,13 @@ esac
 # openssl lets the tests check seals the way a third party would; gstreamer1.0-x holds the
 # text overlay that burns the clock into the simulated cameras' picture.
 APT_PACKAGES=(
-  ffmpeg openssl fonts-dejavu-core python3-gi gir1.2-gst-rtsp-server-1.0
+  ffmpeg openssl fonts-dejavu-core fonts-noto-cjk python3-gi gir1.2-gst-rtsp-server-1.0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
 )
 # The tests also drive a real browser (Debian's Chromium, through Playwright; never a
 # downloaded browser) and read the clock burnt into the picture with tesseract.
-if [ "$job" = test ]; then APT_PACKAGES+=(chromium tesseract-ocr); fi
+if [ "$job" = test ]; then APT_PACKAGES+=(chromium tesseract-ocr poppler-utils); fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

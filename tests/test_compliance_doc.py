@@ -42,3 +42,61 @@ def test_named_modules_and_tests_exist() -> None:
             assert f"def {name}(" in text, f"{article}: {ref} does not exist"
         if status.startswith(("done", "partial")):
             assert modules != "—" and tests != "—", f"{article} claims code without a test"
+
+
+def regulation_citations() -> dict[str, set[str]]:
+    """Every article ID the rules of vigil/regulation cite: `article=` strings, ID constants
+    and the IDs in their tables (every string literal that is a canonical ID), by module."""
+    import ast
+
+    from vigil.regulation.articles import ARTICLE_ID_PATTERN
+
+    cited: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "vigil" / "regulation").glob("*.py")):
+        if path.name == "article_texts.py":  # the registry itself, not a rule
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and ARTICLE_ID_PATTERN.match(node.value)
+            ):
+                cited.setdefault(node.value, set()).add(path.name)
+    return cited
+
+
+def doc_ids() -> set[str]:
+    return set(re.findall(r"\bA\d{1,2}(?:\.\d)?(?:\(\d{1,2}\))?", DOC.read_text(encoding="utf-8")))
+
+
+def test_every_article_a_rule_cites_is_in_the_doc() -> None:
+    cited = regulation_citations()
+    assert {"A8(1)", "A13.2", "A13.3", "A17.2(3)", "A24(4)", "A9.3"} <= set(cited)
+    missing = {i: sorted(m) for i, m in cited.items() if i not in doc_ids()}
+    assert missing == {}, "cited by vigil/regulation but not in docs/compliance.md"
+
+
+def test_the_self_check_report_and_the_doc_agree_on_the_unit_duties() -> None:
+    from vigil.site.compliance.duties import DUTIES
+
+    status = {row[0]: row[2] for row in rows()}
+    modules = {row[0]: row[3] for row in rows()}
+    for duty in DUTIES:
+        ids = [duty.id, "A13.3"] if duty.id == "A13.2" else [duty.id]
+        for checked_id in ids:
+            # One report row may stand for the doc's rows of its items (A8 → A8(1)..A8(5)).
+            covered = (
+                [checked_id]
+                if checked_id in status
+                else [a for a in status if a.startswith((checked_id + "(", checked_id + "."))]
+            )
+            assert covered, f"{checked_id} is checked by the report but has no row"
+            for article in covered:
+                assert not status[article].startswith("none"), f"{article}: doc says no duty"
+                assert "vigil/site/compliance/" in modules[article], (
+                    f"{article}: the row does not name the self-check module"
+                )
+    checked = {d.id for d in DUTIES} | {"A13.3"}
+    for article, st in status.items():
+        if st.startswith("none"):
+            assert not any(article == c or c.startswith(article + "(") for c in checked)

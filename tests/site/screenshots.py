@@ -1,4 +1,5 @@
-"""Screenshots of the console for the README: the live wall and the playback timeline.
+"""Screenshots of the console for the README: the live wall, the playback timeline and the
+self-check report of a hotel that has filled in part of its records.
 
 Run by hand from the repository root (it records two simulated cameras for about a minute,
 with a 10 s outage so the timeline shows a gap):
@@ -11,9 +12,12 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from tests.site.conftest import Console, _sealed_counts, chromium, running_console
 from vigil.clock import us_to_iso
@@ -40,6 +44,35 @@ def sign_in(page: Any, console: Console, hash_: str) -> None:
     page.get_by_test_id("login-password").fill(console.passwords["admin"])
     page.get_by_test_id("login-submit").click()
     page.get_by_test_id("user-name").wait_for()
+
+
+def hotel_records(console: Console) -> None:
+    """A hotel's profile with cam1 at its entrance: enough for a report with gaps in it."""
+    with httpx.Client(base_url=console.base, timeout=30) as client:
+        r = client.post(
+            "/api/v1/auth/login", json={"username": "admin", "password": console.passwords["admin"]}
+        )
+        r.raise_for_status()
+        client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        delivered = date.today() - timedelta(days=12)
+        client.put(
+            "/api/v1/site/profile",
+            json={
+                "unit_name": "榕城大酒店有限公司",
+                "credit_code": "91350100M000100Y43",
+                "division_code": "350102",
+                "address": "福建省福州市鼓楼区五四路 1 号",
+                "categories": ["hospitality_entertainment"],
+                "builder": "unit",
+                "contact_name": "林经理",
+                "delivered_on": delivered.isoformat(),
+                "commissioned_on": (delivered + timedelta(days=1)).isoformat(),
+            },
+        ).raise_for_status()
+        client.put(
+            "/api/v1/cameras/cam1/siting",
+            json={"location_type": "entrance", "purpose": "大门出入口", "sign_installed": True},
+        ).raise_for_status()
 
 
 def main(out_dir: Path) -> None:
@@ -86,6 +119,13 @@ def main(out_dir: Path) -> None:
             print("wrote", out_dir / "timeline.png")
             print("playhead", page.get_by_test_id("playback-clock").inner_text(),
                   "gap began", us_to_iso(gap_at))  # fmt: skip
+
+            hotel_records(console)
+            page.goto(f"{console.base}/#/compliance")
+            page.get_by_test_id("cp-row-A14").wait_for()
+            time.sleep(0.5)
+            page.screenshot(path=str(out_dir / "compliance.png"))
+            print("wrote", out_dir / "compliance.png")
 
 
 if __name__ == "__main__":

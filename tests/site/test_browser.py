@@ -36,6 +36,9 @@ VIEWPORT = {"width": 1280, "height": 900}
 TIME_OF_DAY = re.compile(r"(?<!\d)(\d{2}):(\d{2}):(\d{2})[.,:]?(\d{3})(?!\d)")
 MIN_SEC_MS = re.compile(r"(\d{2}):(\d{2})[.,:](\d{3})(?!\d)")
 DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# The pages of the unit's records, which every role may read (view_records).
+RECORDS_ZH = ["场所", "点位", "人员", "维保", "自查"]
+RECORDS_EN = ["Site", "Cameras", "Staff", "Maintenance", "Compliance"]
 
 
 @pytest.fixture
@@ -153,12 +156,12 @@ def test_sign_in_chinese_by_default_and_english_switch(page: Any, console: Conso
     expect(page.get_by_test_id("user-role")).to_have_text("管理")
     expect(page.get_by_test_id("user-name")).to_have_text("值班主任")
     nav = page.get_by_test_id("nav").locator("a")
-    expect(nav).to_have_text(["实时监看", "录像回放", "录像导出", "查阅登记"])
+    expect(nav).to_have_text(["实时监看", "录像回放", "录像导出", "查阅登记", *RECORDS_ZH])
     expect(page).to_have_url(re.compile(r"#/live$"))
 
     page.get_by_test_id("lang-switch").click()
     expect(page.get_by_test_id("user-role")).to_have_text("administrator")
-    expect(nav).to_have_text(["Live", "Playback", "Exports", "Audit log"])
+    expect(nav).to_have_text(["Live", "Playback", "Exports", "Audit log", *RECORDS_EN])
     assert page.evaluate("document.documentElement.lang") == "en"
     page.reload()  # the choice is kept, and so is the session
     expect(page.get_by_test_id("logout")).to_have_text("Sign out")
@@ -373,7 +376,7 @@ def test_audit_page_shows_playback_and_export_with_purpose(page: Any, console: C
         assert job["state"] == "done", job
 
     sign_in(page, console, "checker", "#/audit")  # an auditor (审计): the audit page only
-    expect(page.get_by_test_id("nav").locator("a")).to_have_text(["查阅登记"])
+    expect(page.get_by_test_id("nav").locator("a")).to_have_text(["查阅登记", *RECORDS_ZH])
     rows = page.get_by_test_id("audit-rows").locator("tr")
     played = rows.filter(has_text=f"回放-{tag}")
     expect(played).to_have_count(1)
@@ -421,7 +424,7 @@ def test_monitor_without_rights_never_sees_cam2(page: Any, console: Console) -> 
     sign_in(page, console, "watcher", "#/live")  # a monitor (监看) granted cam1 only
     expect(page.get_by_test_id("user-role")).to_have_text("监看")
     expect(page.get_by_test_id("nav").locator("a")).to_have_text(
-        ["实时监看", "录像回放", "录像导出"]
+        ["实时监看", "录像回放", "录像导出", *RECORDS_ZH]
     )
     page.get_by_test_id("live-tile-cam1").wait_for()
     page.wait_for_function(f"() => {{ const s = ({_PLAYING})('cam1'); return s && s.frames > 0; }}")

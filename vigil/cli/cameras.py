@@ -1,7 +1,8 @@
-"""`vigil camera add|list|set|remove`."""
+"""`vigil camera add|list|set|remove|site|reference`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,7 +10,10 @@ from rich.table import Table
 
 from vigil.cli.common import console, open_site, print_json
 from vigil.clock import us_to_iso
+from vigil.errors import ValidationError
 from vigil.site.cameras import CameraRegistry
+from vigil.site.records import attachments, siting
+from vigil.site.records.attachments import Actor
 
 app = typer.Typer(help="Manage cameras.", no_args_is_help=True)
 
@@ -29,6 +33,17 @@ MaxOpt = Annotated[
 ]
 
 
+LocationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--location-type",
+        help="Where it looks: a key position such as entrance, lobby, passage, or "
+        "custom:<slug>; places A8 forbids are refused.",
+    ),
+]
+PurposeOpt = Annotated[str | None, typer.Option("--purpose", help="What the camera is for.")]
+
+
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="Short unique name, e.g. lobby-1.")],
@@ -41,12 +56,35 @@ def add(
         ),
     ] = None,
     max_retention_days: MaxOpt = None,
+    location_type: LocationOpt = None,
+    purpose: PurposeOpt = None,
 ) -> None:
     """Register a camera (the password in the URL is stored encrypted)."""
     ctx = open_site()
-    cam = CameraRegistry(ctx).add(name, url, retention_days, max_retention_days)
+    cam = CameraRegistry(ctx).add(
+        name,
+        url,
+        retention_days,
+        max_retention_days,
+        location_type=location_type,
+        purpose=purpose,
+    )
+    if location_type is not None:
+        Actor.cli().audit(
+            ctx,
+            "camera_add",
+            camera_id=cam.id,
+            camera_name=cam.name,
+            detail={
+                "url": cam.url,
+                "retention_days": cam.retention_days,
+                "location_type": location_type,
+                "purpose": purpose or "",
+            },
+        )
+    where = f", sited at {location_type}" if location_type else ""
     console.print(
-        f"added camera [bold]{cam.name}[/bold] {cam.url} (retention {cam.retention_days} d)"
+        f"added camera [bold]{cam.name}[/bold] {cam.url} (retention {cam.retention_days} d{where})"
     )
 
 
@@ -90,3 +128,120 @@ def remove(name: str) -> None:
         f"removed camera [bold]{cam.name}[/bold]; its {kept} segments are kept until their "
         f"{cam.retention_days}-day retention ends (A18(2))"
     )
+
+
+def _print_siting(v: siting.SitingView) -> None:
+    ref = "none"
+    if v.reference_view_id is not None:
+        ref = f"attachment {v.reference_view_id}, " + (
+            f"approved by {v.reference_approved_by} at {us_to_iso(v.reference_approved_us or 0)}"
+            if v.reference_approved
+            else "not yet approved"
+        )
+    table = Table("field", "value", show_header=False)
+    table.add_row("camera", v.camera)
+    table.add_row("location type", v.location_type or "- (not sited)")
+    table.add_row("location note", v.location_note or "-")
+    table.add_row("purpose", v.purpose or "-")
+    table.add_row("sign installed (A14)", "yes" if v.sign_installed else "no")
+    table.add_row("sign photo", f"attachment {v.sign_photo_id}" if v.sign_photo_id else "-")
+    table.add_row("reference view (A14)", ref)
+    console.print(table)
+
+
+@app.command("site")
+def site_(
+    name: Annotated[str, typer.Argument(help="The camera.")],
+    location_type: LocationOpt = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Where exactly, e.g. 'east door'.")
+    ] = None,
+    purpose: PurposeOpt = None,
+    sign: Annotated[
+        bool | None, typer.Option("--sign/--no-sign", help="A sign is installed (A14).")
+    ] = None,
+    sign_photo: Annotated[
+        Path | None, typer.Option("--sign-photo", help="Photo of the sign (JPEG or PNG).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Record where a camera looks and why, and its sign (A7, A8, A14); no option: show."""
+    ctx = open_site()
+    actor = Actor.cli()
+    changes: dict[str, object] = {}
+    if location_type is not None:
+        changes["location_type"] = location_type
+    if note is not None:
+        changes["location_note"] = note
+    if purpose is not None:
+        changes["purpose"] = purpose
+    if sign is not None:
+        changes["sign_installed"] = sign
+    if sign_photo is not None:
+        data = _read_file(sign_photo, "sign_photo")
+        if attachments.check_file(data, field="sign_photo") not in attachments.IMAGE_TYPES:
+            raise ValidationError("the sign photo must be a JPEG or PNG image", field="sign_photo")
+        siting.get_siting(ctx, name)  # the camera exists before the photo is kept
+        att = attachments.store(ctx, data, kind="sign_photo", filename=sign_photo.name, actor=actor)
+        changes["sign_photo_id"] = att.id
+    view = (
+        siting.update_siting(ctx, name, actor, **changes)  # type: ignore[arg-type]
+        if changes
+        else siting.get_siting(ctx, name)
+    )
+    if as_json:
+        print_json(view.as_dict())
+    else:
+        _print_siting(view)
+
+
+def _read_file(path: Path, field: str) -> bytes:
+    try:
+        if path.stat().st_size > attachments.MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                f"{path} is larger than {attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB",
+                field=field,
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}", field=field) from None
+
+
+@app.command("reference")
+def reference(
+    name: Annotated[str, typer.Argument(help="The camera.")],
+    take: Annotated[
+        bool, typer.Option("--take", help="Snapshot the newest recording as its view.")
+    ] = False,
+    approve: Annotated[
+        bool, typer.Option("--approve", help="Approve the view as its fixed range (A14).")
+    ] = False,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Write the current view (JPEG) to this file.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """A camera's reference view (A14): take it from the recording, then approve it."""
+    ctx = open_site()
+    actor = Actor.cli()
+    view = siting.get_siting(ctx, name)
+    if take:
+        view = siting.take_reference(ctx, name, actor)
+    if approve:
+        view = siting.approve_reference(ctx, name, actor, attachment_id=view.reference_view_id)
+    if save is not None:
+        if view.reference_view_id is None:
+            raise ValidationError(f"{name} has no reference view yet; use --take", field="save")
+        _, data = attachments.read(ctx, view.reference_view_id)
+        save.write_bytes(data)
+        actor.audit(
+            ctx,
+            "reference_view",
+            camera_id=view.camera_id,
+            camera_name=name,
+            detail={"attachment": view.reference_view_id, "saved_to": str(save)},
+        )
+    if as_json:
+        print_json(view.as_dict())
+    else:
+        _print_siting(view)

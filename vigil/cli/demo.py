@@ -25,6 +25,12 @@ from vigil.media.backfill import backfill
 from vigil.site.cameras import CameraRegistry
 
 DEMO_CAMERAS = ("lobby", "entrance", "corridor")
+#: Where the demo cameras look (A7 key positions). The lobby camera is left for the user
+#: to site, so the coverage report shows a gap until they do.
+DEMO_SITING = {
+    "entrance": ("entrance", "watch people entering and leaving (demo)"),
+    "corridor": ("passage", "watch the ground-floor corridor (demo)"),
+}
 DEMO_USER = "demo"
 
 
@@ -122,8 +128,9 @@ def demo(
     with SimulatedCameraServer(mounts, port=rtsp_port) as server:
         for n in names:
             if n not in existing:
+                location, purpose = DEMO_SITING.get(n, (None, None))
                 with contextlib.suppress(ConflictError):
-                    registry.add(n, server.url(n))
+                    registry.add(n, server.url(n), location_type=location, purpose=purpose)
         _seed_history(ctx, names, history_minutes)
         password = _demo_login(ctx)
         console.print(f"demo home: [bold]{demo_home}[/bold]")

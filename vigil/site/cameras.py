@@ -2,6 +2,9 @@
 
 Removing a camera stops recording it but keeps its footage: A18(2) forbids deleting
 originals inside retention, so its segments expire on the normal schedule.
+
+A camera may be registered with its location type and purpose (its siting); a place A8
+forbids is refused before anything is saved (`vigil.site.records.siting`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from vigil.db.models import Camera, Segment
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.media.urls import redact_url, validate_camera_url
 from vigil.regulation.retention import check_max_retention_days, check_retention_days
+from vigil.site.records.siting import PURPOSE_MAX, check_location_type, check_text, new_siting
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -68,6 +72,9 @@ class CameraRegistry:
         url: str,
         retention_days: int | None = None,
         max_retention_days: int | None = None,
+        *,
+        location_type: str | None = None,
+        purpose: str | None = None,
     ) -> CameraView:
         check_name(name)
         clean_url = validate_camera_url(url)
@@ -75,6 +82,15 @@ class CameraRegistry:
             retention_days = self.ctx.settings.default_retention_days
         days = check_retention_days(retention_days)
         max_days = check_max_retention_days(max_retention_days, days)
+        if purpose is not None and location_type is None:
+            raise ValidationError(
+                "give the location type with the purpose: where the camera looks (A7, A8)",
+                field="location_type",
+            )
+        if location_type is not None:
+            with self.ctx.sessions() as s:  # refuse an A8 place before anything is written
+                check_location_type(s, location_type)
+            check_text(purpose, "purpose", PURPOSE_MAX)
         with self.ctx.sessions.begin() as s:
             existing = s.scalar(select(Camera).where(Camera.name == name))
             if existing is not None:
@@ -91,6 +107,8 @@ class CameraRegistry:
             )
             s.add(cam)
             s.flush()
+            if location_type is not None:
+                new_siting(s, cam.id, location_type, purpose, cam.created_us)
             return _view(cam)
 
     def list(self, *, include_removed: bool = False) -> list[CameraView]:

@@ -23,6 +23,10 @@ class NewCamera(BaseModel):
     url: str = Field(description="rtsp://[user:pass@]host[:port]/path; the password is encrypted.")
     retention_days: int | None = Field(None, description="At least 30 days (A17.2(3)).")
     max_retention_days: int | None = Field(None, description="Optional deletion deadline.")
+    location_type: str | None = Field(
+        None, description="Where it looks: a key position (A7); places A8 forbids are refused."
+    )
+    purpose: str | None = Field(None, description="What the camera is for.")
 
 
 class RetentionChange(BaseModel):
@@ -73,15 +77,18 @@ def list_cameras(request: Request, who: SignedIn) -> list[dict[str, Any]]:
 @router.post("", status_code=201)
 def add_camera(body: NewCamera, request: Request, who: ManagesCameras) -> dict[str, Any]:
     ctx = site(request)
-    cam = CameraRegistry(ctx).add(body.name, body.url, body.retention_days, body.max_retention_days)
-    audit(
-        request,
-        who,
-        "camera_add",
-        camera_id=cam.id,
-        camera_name=cam.name,
-        detail={"url": cam.url, "retention_days": cam.retention_days},
+    cam = CameraRegistry(ctx).add(
+        body.name,
+        body.url,
+        body.retention_days,
+        body.max_retention_days,
+        location_type=body.location_type,
+        purpose=body.purpose,
     )
+    detail: dict[str, Any] = {"url": cam.url, "retention_days": cam.retention_days}
+    if body.location_type is not None:
+        detail |= {"location_type": body.location_type, "purpose": body.purpose or ""}
+    audit(request, who, "camera_add", camera_id=cam.id, camera_name=cam.name, detail=detail)
     return cam.as_dict()
 
 

@@ -1,7 +1,137 @@
-"""(placeholder: being written)"""
+"""The site profile, key positions, coverage, and the catalogue forms are built from.
+
+Reads need `view_records` (every role); changes need `manage_site` (administrators).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from vigil.regulation import KEY_POSITIONS, LOCATION_TYPES, SITE_CATEGORIES, SITE_KINDS, Builder
+from vigil.site.deps import ManagesSite, Principal, ViewsRecords, site
+from vigil.site.records import profile as records
+from vigil.site.records.attachments import KINDS, Actor
+from vigil.site.records.coverage import coverage
+from vigil.site.records.profile import PROJECT_KINDS, PositionInput
 
 router = APIRouter(tags=["profile"])
+
+
+def actor_of(who: Principal) -> Actor:
+    """The signed-in caller as the audit log registers them."""
+    return Actor(who.user.username, who.user.role.value, who.client_addr)
+
+
+class ProfileChange(BaseModel):
+    """Fields left out are kept; null clears an optional field."""
+
+    unit_name: str | None = Field(None, description="The unit's registered name.")
+    credit_code: str | None = Field(
+        None, description="Unified social credit code, 18 characters (GB 32100-2015)."
+    )
+    division_code: str | None = Field(
+        None, description="Administrative division code of the site, 6 digits (GB/T 2260)."
+    )
+    address: str | None = None
+    categories: list[str] | None = Field(None, description="A7 category codes; at least one.")
+    site_kind: str | None = Field(None, description="Kind of site where A9.1 splits a category.")
+    builder: str | None = Field(None, description="government (A9.1) or unit (A9.2).")
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    project_kind: str | None = Field(None, description="existing, new, rebuilt or expanded.")
+    delivered_on: str | None = Field(None, description="YYYY-MM-DD; filing due 30 days later.")
+    commissioned_on: str | None = Field(None, description="YYYY-MM-DD the system went into use.")
+    main_works_started_on: str | None = Field(None, description="YYYY-MM-DD (A11).")
+    main_works_in_use_on: str | None = Field(None, description="YYYY-MM-DD (A11).")
+    accepted_on: str | None = Field(None, description="YYYY-MM-DD of acceptance (A13).")
+    filed_on: str | None = Field(None, description="YYYY-MM-DD of filing with the bureau.")
+    design_plan_id: int | None = Field(None, description="Attachment id (A13.2).")
+    test_report_id: int | None = Field(None, description="Attachment id (A13.2).")
+    acceptance_report_id: int | None = Field(None, description="Attachment id (A13.2).")
+
+
+class PositionBody(BaseModel):
+    code: str = Field(description="A catalogue key position, or custom:<slug> with a label.")
+    label: str = ""
+    category: str = ""
+    required: bool = True
+    note: str = ""
+
+
+class PositionsBody(BaseModel):
+    positions: list[PositionBody] = Field(description="The whole list of key positions (A7.2).")
+
+
+@router.get("/regulation/catalogue")
+def catalogue(who: ViewsRecords) -> dict[str, Any]:
+    """Codes and names forms are built from: A7 categories, key positions, location types."""
+    return {
+        "categories": [
+            {
+                "code": c.code,
+                "article": c.article,
+                "zh": c.zh,
+                "en": c.en,
+                "default_positions": list(c.default_positions),
+            }
+            for c in SITE_CATEGORIES.values()
+        ],
+        "site_kinds": [
+            {"code": k.code, "category": k.category, "zh": k.zh, "en": k.en}
+            for k in SITE_KINDS.values()
+        ],
+        "builders": [b.value for b in Builder if b is not Builder.OTHER],
+        "project_kinds": list(PROJECT_KINDS),
+        "key_positions": [{"code": p.code, "zh": p.zh, "en": p.en} for p in KEY_POSITIONS.values()],
+        "location_types": [
+            {"code": t.code, "zh": t.zh, "en": t.en, "allowed": t.allowed, "article": t.article}
+            for t in LOCATION_TYPES.values()
+        ],
+        "attachment_kinds": dict(KINDS),
+    }
+
+
+@router.get("/site/profile")
+def get_profile(request: Request, who: ViewsRecords) -> dict[str, Any]:
+    """The profile (null until filled in) and what the measures say about it today."""
+    found = records.get_profile(site(request))
+    return {"profile": found.as_dict() if found else None}
+
+
+@router.put("/site/profile")
+def put_profile(body: ProfileChange, request: Request, who: ManagesSite) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    view = records.update_profile(site(request), changes, actor_of(who))
+    return {"profile": view.as_dict()}
+
+
+def _positions(request: Request) -> dict[str, Any]:
+    ctx = site(request)
+    return {
+        "positions": [p.as_dict() for p in records.list_positions(ctx)],
+        "suggested": [p.as_dict() for p in records.suggested_positions(ctx)],
+        "article": "A7.2",
+    }
+
+
+@router.get("/site/positions")
+def get_positions(request: Request, who: ViewsRecords) -> dict[str, Any]:
+    """The unit's key positions, and defaults of its categories it has not confirmed."""
+    return _positions(request)
+
+
+@router.put("/site/positions")
+def put_positions(body: PositionsBody, request: Request, who: ManagesSite) -> dict[str, Any]:
+    """Replace the key positions with the list given (the unit decides them, A7.2)."""
+    entries = [PositionInput(**p.model_dump()) for p in body.positions]
+    records.set_positions(site(request), entries, actor_of(who))
+    return _positions(request)
+
+
+@router.get("/site/coverage")
+def get_coverage(request: Request, who: ViewsRecords) -> dict[str, Any]:
+    """For each key position, its cameras and whether they work; the gaps (A7)."""
+    return coverage(site(request)).as_dict()

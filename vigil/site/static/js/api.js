@@ -29,7 +29,9 @@ export class ApiError extends Error {
 export async function api(method, path, body) {
   const headers = { Accept: "application/json" };
   const init = { method, headers, credentials: "same-origin", cache: "no-store" };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body; // multipart: the browser writes the boundary
+  } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -54,6 +56,9 @@ export async function api(method, path, body) {
 
 export const get = (path) => api("GET", path);
 export const post = (path, body) => api("POST", path, body === undefined ? {} : body);
+export const put = (path, body) => api("PUT", path, body === undefined ? {} : body);
+export const patch = (path, body) => api("PATCH", path, body === undefined ? {} : body);
+export const del = (path) => api("DELETE", path);
 
 /** "?a=1&b=2" from the non-empty entries of an object. */
 export function query(params) {

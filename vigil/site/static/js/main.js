@@ -1,5 +1,6 @@
 // The console shell: sign-in, the top bar (user, role, language, sign-out), the navigation
-// a role may use, and a router by hash (#/live, #/playback, #/exports, #/audit).
+// a role may use, and a router by hash (#/live, #/playback, #/exports, #/audit, and the
+// unit's records: #/site, #/siting, #/staff, #/maintenance, #/compliance).
 
 import { get, onUnauthorized, post, setCsrf } from "./api.js";
 import { clear, h } from "./dom.js";
@@ -11,6 +12,11 @@ const VIEWS = [
   { path: "playback", key: "nav.playback", permission: "playback", load: () => import("./playback.js") },
   { path: "exports", key: "nav.exports", permission: "export", load: () => import("./exports.js") },
   { path: "audit", key: "nav.audit", permission: "view_audit", load: () => import("./audit.js") },
+  { path: "site", key: "nav.site", permission: "view_records", load: () => import("./site.js") },
+  { path: "siting", key: "nav.siting", permission: "view_records", load: () => import("./siting.js") },
+  { path: "staff", key: "nav.staff", permission: "view_records", load: () => import("./staff.js") },
+  { path: "maintenance", key: "nav.maintenance", permission: "view_records", load: () => import("./maintenance.js") },
+  { path: "compliance", key: "nav.compliance", permission: "view_records", load: () => import("./compliance.js") },
 ];
 
 const root = document.getElementById("app");

@@ -1,0 +1,77 @@
+"""`vigil compliance report` and `vigil filing form` as an outside check runs them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from tests.cli.test_cli import vigil
+from vigil.regulation.articles import is_valid_article_id
+
+
+def test_report_json_pdf_verify_and_filing_form(cli_env: dict[str, str], tmp_path: Path) -> None:
+    vigil(cli_env, "init")
+    out = vigil(
+        cli_env,
+        "compliance",
+        "report",
+        "--json",
+        "--pdf",
+        str(tmp_path / "r.pdf"),
+        "--out",
+        str(tmp_path / "r.json"),
+    )
+    report = json.loads(out.stdout)
+    ids = [d["id"] for d in report["duties"]]
+    assert ids and all(is_valid_article_id(i) for i in ids) and "A17.2(3)" in ids
+    assert {d["status"] for d in report["duties"]} <= {"met", "not_met", "needs_evidence"}
+    by_id = {d["id"]: d for d in report["duties"]}
+    assert by_id["A13.2"]["status"] == "not_met"
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert vigil(cli_env, "compliance", "verify", str(tmp_path / "r.json")).returncode == 0
+    altered = (tmp_path / "r.json").read_text(encoding="utf-8").replace('"not_met"', '"met"', 1)
+    (tmp_path / "bad.json").write_text(altered, encoding="utf-8")
+    bad = vigil(cli_env, "compliance", "verify", str(tmp_path / "bad.json"), ok=False)
+    assert bad.returncode == 1 and "signature" in bad.stdout
+
+    # No profile yet: the filing form says what to fill in, naming the field and article.
+    form = vigil(cli_env, "filing", "form", "--pdf", str(tmp_path / "f.pdf"), ok=False)
+    assert form.returncode == 2 and "site_profile:" in form.stderr and "A13.2" in form.stderr
+    assert not (tmp_path / "f.pdf").exists()
+
+    # The report generations were registered (A17.2(2)).
+    acts = json.loads(
+        vigil(cli_env, "audit", "list", "--json", "--action", "compliance_report").stdout
+    )
+    assert len(acts) == 1 and acts[0]["destination"].endswith("r.pdf")
+
+
+def test_filing_form_pdf_from_the_cli(cli_env: dict[str, str], tmp_path: Path) -> None:
+    vigil(cli_env, "init")
+    home = Path(cli_env["VIGIL_HOME"])
+    if "VIGIL_DATABASE_URL" in cli_env:
+        import psycopg
+
+        conn_pg = psycopg.connect(cli_env["VIGIL_DATABASE_URL"], autocommit=True)
+        execute = conn_pg.execute
+    else:
+        conn = sqlite3.connect(home / "vigil.db", isolation_level=None)
+        execute = conn.execute  # type: ignore[assignment]
+    execute(
+        "INSERT INTO site_profile (id, unit_name, credit_code, division_code, address, "
+        "categories, builder, contact_name, contact_phone, project_kind, delivered_on, "
+        "updated_us, updated_by) VALUES (1, '某某大酒店', '91350100M000100Y43', '350102', "
+        "'福州市', '[\"hospitality_entertainment\"]', 'unit', '', '', 'existing', "
+        "'2016-06-01', 0, 'test')"
+    )
+    out = vigil(cli_env, "filing", "form", "--pdf", str(tmp_path / "f.pdf"))
+    assert "A13.3" in out.stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(tmp_path / "f.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "某某大酒店" in text and "备案" in text and "已逾期" in text and "2017-03-02" in text

@@ -1,0 +1,396 @@
+"""The self-check report and the filing form on a real index, with real PDFs.
+
+Rows are written straight through the models (the record modules are written beside this
+one); PDFs are read back with poppler's pdftotext, pdfdetach and pdftoppm.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from PIL import Image
+
+from tests.site.test_api import Served, login, served  # noqa: F401 (fixture)
+from vigil.audit.query import list_entries
+from vigil.clock import US_PER_DAY, FakeClock
+from vigil.context import SiteContext
+from vigil.db.models import (
+    Attachment,
+    CameraSiting,
+    CameraStatus,
+    DutyShift,
+    MaintenanceContract,
+    MaintenanceRecord,
+    RoomEntry,
+    SitePosition,
+    SiteProfile,
+    StaffMember,
+    TrainingRecord,
+)
+from vigil.errors import ValidationError
+from vigil.integrity.chain import canonical_json
+from vigil.integrity.keys import load_public_pem
+from vigil.regulation.articles import is_valid_article_id
+from vigil.site.cameras import CameraRegistry
+from vigil.site.compliance import build_report, report_bytes, verify_report
+from vigil.site.compliance.filing import filing_form, render_filing_pdf
+from vigil.site.compliance.pdf import render_report_pdf
+
+UNIT = "某某大酒店"
+
+
+def statuses(report: dict[str, Any]) -> dict[str, str]:
+    return {d["id"]: d["status"] for d in report["duties"]}
+
+
+def duty(report: dict[str, Any], article: str) -> dict[str, Any]:
+    return next(d for d in report["duties"] if d["id"] == article)
+
+
+def attachment(s: Any, now: int, kind: str, name: str) -> int:
+    row = Attachment(
+        kind=kind,
+        filename=name,
+        content_type="application/pdf",
+        bytes=10,
+        sha256="ab" * 32,
+        uploaded_by="admin",
+        uploaded_us=now,
+    )
+    s.add(row)
+    s.flush()
+    return int(row.id)
+
+
+def add_profile(
+    ctx: SiteContext,
+    *,
+    delivered_on: str = "2025-12-02",
+    filed_on: str | None = None,
+    documents: bool = False,
+) -> None:
+    now = ctx.clock.now_us()
+    with ctx.sessions.begin() as s:
+        docs = {}
+        if documents:
+            docs = {
+                "design_plan_id": attachment(s, now, "design_plan", "设计方案.pdf"),
+                "test_report_id": attachment(s, now, "test_report", "检测报告.pdf"),
+                "acceptance_report_id": attachment(s, now, "acceptance", "验收.pdf"),
+            }
+        s.add(
+            SiteProfile(
+                id=1,
+                unit_name=UNIT,
+                credit_code="91350100M000100Y43",
+                division_code="350102",
+                address="福州市鼓楼区某某路1号",
+                categories='["hospitality_entertainment"]',
+                builder="unit",
+                contact_name="张三",
+                contact_phone="0591-12345678",
+                project_kind="new",
+                delivered_on=delivered_on,
+                commissioned_on="2025-12-01",
+                main_works_started_on="2024-06-01",
+                main_works_in_use_on="2025-12-01",
+                filed_on=filed_on,
+                updated_us=now,
+                updated_by="admin",
+                **docs,
+            )
+        )
+
+
+def fill_records(ctx: SiteContext) -> None:
+    """A hotel whose records show every duty met."""
+    add_profile(ctx, filed_on="2025-12-20", documents=True)
+    cams = CameraRegistry(ctx)
+    for name in ("lobby1", "door1"):
+        cams.add(name, f"rtsp://10.0.0.1/{name}")
+    now = ctx.clock.now_us()
+    with ctx.sessions.begin() as s:
+        for code, label in (("lobby", "大堂"), ("entrance", "正门出入口")):
+            s.add(SitePosition(code=code, label=label, category="hospitality_entertainment"))
+        ids = {c.name: c.id for c in cams.list()}
+        for name, where in (("lobby1", "lobby"), ("door1", "entrance")):
+            photo = attachment(s, now, "sign_photo", f"{name}-sign.jpg")
+            ref = attachment(s, now, "reference_view", f"{name}-ref.jpg")
+            s.add(
+                CameraSiting(
+                    camera_id=ids[name],
+                    location_type=where,
+                    purpose="治安防范",
+                    sign_installed=True,
+                    sign_photo_id=photo,
+                    reference_view_id=ref,
+                    reference_approved_by="admin",
+                    reference_approved_us=now,
+                    updated_us=now,
+                )
+            )
+            s.add(
+                CameraStatus(camera_id=ids[name], state="recording", since_us=now, updated_us=now)
+            )
+        staff = StaffMember(name="李四", duty="monitoring", joined_on="2025-01-01")
+        s.add(staff)
+        s.flush()
+        for kind in ("training", "secrecy"):
+            s.add(
+                TrainingRecord(
+                    staff_id=staff.id, kind=kind, held_on="2025-06-01", topic="安全保密教育"
+                )
+            )
+        s.add(DutyShift(staff_id=staff.id, starts_us=now - 3 * 3600 * 10**6, ends_us=now))
+        s.add(
+            RoomEntry(
+                person_name="李四",
+                staff_id=staff.id,
+                reason="值班",
+                entered_us=now - 1,
+                recorded_by="admin",
+                recorded_us=now,
+            )
+        )
+        s.add(
+            MaintenanceContract(
+                contractor="某某安防公司",
+                starts_on="2025-01-01",
+                ends_on="2026-12-31",
+                security_clause=True,
+                attachment_id=attachment(s, now, "contract", "合同.pdf"),
+                recorded_by="admin",
+                recorded_us=now,
+            )
+        )
+        for kind in ("security_check", "emergency_plan", "drill"):
+            s.add(
+                MaintenanceRecord(
+                    kind=kind,
+                    at_us=now - US_PER_DAY,
+                    summary=kind,
+                    performed_by="王五",
+                    recorded_by="admin",
+                    recorded_us=now,
+                )
+            )
+
+
+def test_empty_site_lists_unmet_duties(site: SiteContext) -> None:
+    report = build_report(site)
+    st = statuses(report)
+    assert all(is_valid_article_id(i) for i in st), st
+    for article in ("A7", "A9", "A11", "A13.1", "A13.2", "A16(4)", "A17.1"):
+        assert st[article] == "not_met", (article, duty(report, article))
+    assert "site profile" in duty(report, "A13.2")["action"]
+    assert st["A17.2(2)"] == "met" and st["A18(2)"] == "met"
+    s = report["summary"]
+    assert s["met"] + s["not_met"] + s["needs_evidence"] == s["total"] == len(st)
+    assert report["site"]["key_id"] == site.site().key_id and report["site"]["unit_name"] is None
+
+
+def test_filled_records_turn_the_rows_met(site: SiteContext, clock: FakeClock) -> None:
+    fill_records(site)
+    report = build_report(site)
+    st = statuses(report)
+    assert st == {i: "met" for i in st}, [d for d in report["duties"] if d["status"] != "met"]
+    assert report["site"]["unit_name"] == UNIT and report["summary"]["not_met"] == 0
+    a173 = duty(report, "A17.2(3)")["figures"]["cameras"]
+    assert {c["camera"]: c["retention_days"] for c in a173} == {"door1": 30, "lobby1": 30}
+
+    # A camera in a guest room, a stranger in the monitoring room, a contract without the
+    # clause: each turns its row, citing the item and the sanction.
+    now = clock.now_us()
+    cam = CameraRegistry(site).add("room101", "rtsp://10.0.0.1/r101")
+    with site.sessions.begin() as s:
+        s.add(CameraSiting(camera_id=cam.id, location_type="hotel_guest_room", updated_us=now))
+        s.add(
+            RoomEntry(
+                person_name="陌生人",
+                reason="参观",
+                entered_us=now,
+                flagged=True,
+                flag_reason="not on the roster",
+                recorded_by="admin",
+                recorded_us=now,
+            )
+        )
+        s.add(
+            MaintenanceContract(
+                contractor="无条款公司",
+                starts_on="2025-01-01",
+                ends_on="2026-12-31",
+                security_clause=False,
+                recorded_by="admin",
+                recorded_us=now,
+            )
+        )
+    report = build_report(site)
+    st = statuses(report)
+    assert st["A8"] == st["A16(4)"] == st["A16(2)"] == st["A14"] == "not_met"
+    assert "A8(1)" in " ".join(duty(report, "A8")["evidence"])
+    assert any(x.startswith("A25") for x in duty(report, "A8")["sanctions"])
+    assert any(x.startswith("A24(4)") for x in duty(report, "A16(4)")["sanctions"])
+    assert "陌生人" in " ".join(duty(report, "A16(4)")["evidence"])
+
+    # 40 days on, nothing was recorded: material is missing for the retention period.
+    clock.advance(days=40)
+    report = build_report(site)
+    a173 = duty(report, "A17.2(3)")
+    assert a173["status"] == "not_met" and any(x.startswith("A24(5)") for x in a173["sanctions"])
+    assert {c["missing_days"] for c in a173["figures"]["cameras"]} == {30}
+    assert duty(report, "A16(1)")["status"] == "not_met"  # heartbeats went silent
+
+
+def test_overdue_filing_flips_on_day_31(site: SiteContext, clock: FakeClock) -> None:
+    # The fake clock starts at 2026-01-01 08:00 CST: day 30 after a delivery on 2025-12-02.
+    add_profile(site, delivered_on="2025-12-02")
+    a132 = duty(build_report(site), "A13.2")
+    assert a132["status"] == "needs_evidence"
+    assert a132["figures"]["due_on"] == "2026-01-01" and a132["figures"]["days_left"] == 0
+    assert filing_form(site)["deadline"]["state"] == "due"
+    clock.advance(days=1)
+    a132 = duty(build_report(site), "A13.2")
+    assert a132["status"] == "not_met" and a132["figures"]["days_overdue"] == 1
+    assert "已逾期 1 日" in filing_form(site)["deadline"]["text_zh"]
+    with site.sessions.begin() as s:
+        s.get(SiteProfile, 1).delivered_on = "2016-05-01"  # type: ignore[union-attr]
+    report = build_report(site)
+    assert "A13.3" in statuses(report) and "A13.2" not in statuses(report)
+    assert duty(report, "A13.3")["figures"]["due_on"] == "2017-03-02"
+
+
+def test_signature_verifies_with_the_site_key_and_fails_after_a_byte_change(
+    site: SiteContext,
+) -> None:
+    add_profile(site)
+    data = report_bytes(build_report(site))
+    pem = site.site().public_key_pem
+    assert verify_report(data, pem) == []
+    # Checked as a third party would: the site's public key, the canonical JSON.
+    body = json.loads(data)
+    sig = body.pop("signature")
+    pub = load_public_pem(pem)
+    assert isinstance(pub, Ed25519PublicKey)
+    pub.verify(bytes.fromhex(sig["value"]), canonical_json(body).encode("ascii"))
+    text = data.decode("utf-8")
+    for before, after in (("某某大酒店", "某某小酒店"), ('"not_met"', '"met"'.ljust(9))):
+        assert before in text
+        changed = text.replace(before, after, 1).encode("utf-8")
+        assert verify_report(changed, pem), f"{before} → {after} went unnoticed"
+    flipped = bytearray(data)
+    flipped[len(flipped) // 2] ^= 0x01
+    assert verify_report(bytes(flipped), pem)
+
+
+def run(*args: str) -> str:
+    out = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True)
+    return out.stdout
+
+
+def assert_renders(pdf: Path, tmp_path: Path) -> None:
+    """pdftoppm draws page 1 as a PNG with real ink on it."""
+    run("pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page"))
+    png = next(tmp_path.glob("page*.png"))
+    with Image.open(png) as image:
+        gray = image.convert("L")
+        dark = sum(gray.histogram()[:128])
+    assert dark > 0.005 * gray.width * gray.height, f"page looks blank ({dark} dark pixels)"
+
+
+def test_report_pdf_has_the_chinese_text_and_the_signed_json(
+    site: SiteContext, tmp_path: Path
+) -> None:
+    add_profile(site)
+    report = build_report(site)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_report_pdf(report))
+    text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+    for needle in (
+        UNIT,
+        "自查报告",
+        "91350100M000100Y43",
+        "A17.2(3)",
+        "不符合",
+        report["signature"]["value"][:32],
+    ):
+        assert needle in text, needle
+    assert "NotoSansCJK" in run("pdffonts", str(pdf)) or "WenQuanYi" in run("pdffonts", str(pdf))
+    run("pdfdetach", "-saveall", "-o", str(tmp_path), str(pdf))
+    embedded = (tmp_path / "compliance-report.json").read_bytes()
+    assert verify_report(embedded, site.site().public_key_pem) == []
+    assert json.loads(embedded)["signature"]["value"] == report["signature"]["value"]
+    assert_renders(pdf, tmp_path)
+
+
+def test_filing_form_pdf_in_chinese(site: SiteContext, tmp_path: Path) -> None:
+    add_profile(site, documents=False)
+    cam = CameraRegistry(site).add("lobby1", "rtsp://10.0.0.1/l")
+    with site.sessions.begin() as s:
+        s.add(
+            CameraSiting(
+                camera_id=cam.id,
+                location_type="lobby",
+                purpose="大堂治安",
+                sign_installed=True,
+                updated_us=site.clock.now_us(),
+            )
+        )
+    form = filing_form(site)
+    assert [a["file"] for a in form["attachments"]] == [None, None, None]
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(render_filing_pdf(form))
+    text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+    for needle in (
+        "备案表",
+        UNIT,
+        "350102",
+        "旅馆",
+        "本单位建设",
+        "新建",
+        "lobby1",
+        "大厅",
+        "大堂治安",
+        "已设置",
+        "30 日",
+        "设计方案",
+        "技术检测",
+        "工程验收",
+        "缺",
+        "2026-01-01",
+        "距截止还有 0 日",
+        "张三",
+    ):
+        assert needle in text, needle
+    assert_renders(pdf, tmp_path)
+
+
+def test_filing_form_without_a_profile_says_what_to_fill_in(site: SiteContext) -> None:
+    with pytest.raises(ValidationError) as err:
+        filing_form(site)
+    assert err.value.field == "site_profile" and err.value.article == "A13.2"
+    assert "credit code" in err.value.message and "delivery date" in err.value.message
+
+
+def test_api_serves_the_signed_report_and_registers_every_generation(
+    served: Served,  # noqa: F811 (the fixture of test_api.py)
+) -> None:
+    mon = login(served, "monitor")
+    r = mon.get("/api/v1/compliance/report")
+    assert r.status_code == 200, r.text
+    assert verify_report(r.content, served.ctx.site().public_key_pem) == []
+    pdf = mon.get("/api/v1/compliance/report?format=pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    e = mon.get("/api/v1/filing/form.pdf").json()["error"]
+    assert e["field"] == "site_profile" and e["article"] == "A13.2"
+    assert mon.get("/api/v1/compliance/report?verify=true").status_code == 403
+    assert mon.get("/api/v1/compliance/report?period_days=0").json()["error"]["field"] == (
+        "period_days"
+    )
+    acts = [e.action for e in list_entries(served.ctx, actor="monitor")]
+    assert acts.count("compliance_report") == 2

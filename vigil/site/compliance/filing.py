@@ -1,0 +1,201 @@
+"""The filing form (备案表, A13.2 / A13.3): the unit, its cameras, documents and deadline.
+
+`filing_form` reads the records into a plain dict (also served as JSON); `render_filing_pdf`
+lays it out in Chinese (with English labels) for the county bureau.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vigil.context import SiteContext
+from vigil.errors import ValidationError
+from vigil.regulation.deadlines import DeadlineState, DeadlineStatus, filing_status
+from vigil.regulation.taxonomy import SITE_CATEGORIES, SITE_KINDS
+from vigil.site.compliance import evidence as ev_mod
+from vigil.site.compliance.duties import filing_duty_id
+from vigil.site.compliance.pdf import Document
+
+BUILDER_ZH = {
+    "government": "市、县人民政府组织建设（第九条第一款）",
+    "unit": "本单位建设（第九条第二款）",
+    "other": "其他单位和个人（第九条第三款不得安装）",
+}
+PROJECT_KIND_ZH = {
+    "new": "新建",
+    "rebuilt": "改建",
+    "expanded": "扩建",
+    "existing": "已建成系统",
+}
+
+
+def _state_zh(st: DeadlineStatus) -> str:
+    if st.state is DeadlineState.DUE:
+        return f"未备案，距截止还有 {st.days_left} 日 (due in {st.days_left} days)"
+    if st.state is DeadlineState.OVERDUE:
+        return f"未备案，已逾期 {st.days_overdue} 日 (overdue by {st.days_overdue} days)"
+    if st.state is DeadlineState.LATE:
+        return f"已备案，逾期 {st.days_overdue} 日 (filed {st.days_overdue} days late)"
+    return "已按期备案 (filed in time)"
+
+
+def filing_form(ctx: SiteContext) -> dict[str, Any]:
+    """The form's content; `ValidationError` naming what to fill in if the records lack it."""
+    profile = ev_mod.load_profile(ctx)
+    if profile is None:
+        raise ValidationError(
+            "there is no site profile yet: fill in the unit name, unified social credit code, "
+            "administrative division code, address, A7 categories, builder and delivery date "
+            "first (console Site → Profile, or `vigil site profile set`)",
+            field="site_profile",
+            article="A13.2",
+        )
+    today = ev_mod.local_today(ctx.clock.now_us())
+    deadline: dict[str, Any] = {"article": filing_duty_id(profile)}
+    if profile.delivered_on is None:
+        deadline.update(
+            due_on=None,
+            state="unknown",
+            text_zh="未填写交付使用日期，无法计算备案期限 (delivery date missing)",
+        )
+    else:
+        st = filing_status(profile.delivered_on, today=today, filed_on=profile.filed_on)
+        deadline.update(
+            due_on=st.due_date.isoformat(),
+            state=st.state.value,
+            days_left=st.days_left,
+            days_overdue=st.days_overdue,
+            text_zh=_state_zh(st),
+            text_en=str(st),
+        )
+    cams = [
+        {
+            "name": c.name,
+            "location_type": c.location_type,
+            "location_zh": c.location_zh or "（未登记 not recorded）",
+            "purpose": c.purpose,
+            "sign_installed": c.sign_installed,
+            "retention_days": c.retention_days,
+        }
+        for c in ev_mod.cameras(ctx)
+    ]
+    docs = [
+        {"kind": "design_plan", "zh": "设计方案", "file": profile.design_plan},
+        {"kind": "test_report", "zh": "技术检测材料", "file": profile.test_report},
+        {"kind": "acceptance_report", "zh": "工程验收材料", "file": profile.acceptance_report},
+    ]
+    cats = [
+        {"code": c, "article": SITE_CATEGORIES[c].article, "zh": SITE_CATEGORIES[c].zh}
+        for c in profile.categories
+        if c in SITE_CATEGORIES
+    ]
+    kind = SITE_KINDS.get(profile.site_kind or "")
+
+    def day(value: object) -> str | None:
+        return str(value) if value is not None else None
+
+    return {
+        "type": "vigil.filing_form.v1",
+        "today": today.isoformat(),
+        "unit": {
+            "unit_name": profile.unit_name,
+            "credit_code": profile.credit_code,
+            "division_code": profile.division_code,
+            "address": profile.address,
+            "categories": cats,
+            "site_kind_zh": kind.zh if kind else None,
+            "builder": profile.builder,
+            "builder_zh": BUILDER_ZH.get(profile.builder, profile.builder),
+            "contact_name": profile.contact_name,
+            "contact_phone": profile.contact_phone,
+            "project_kind": profile.project_kind,
+            "project_kind_zh": PROJECT_KIND_ZH.get(profile.project_kind, profile.project_kind),
+        },
+        "dates": {
+            "delivered_on": day(profile.delivered_on),
+            "commissioned_on": day(profile.commissioned_on),
+            "main_works_started_on": day(profile.main_works_started_on),
+            "main_works_in_use_on": day(profile.main_works_in_use_on),
+            "accepted_on": day(profile.accepted_on),
+            "filed_on": day(profile.filed_on),
+        },
+        "deadline": deadline,
+        "cameras": cams,
+        "attachments": docs,
+    }
+
+
+def render_filing_pdf(form: dict[str, Any]) -> bytes:
+    """The filing form as a PDF in Chinese."""
+    u, d, dl = form["unit"], form["dates"], form["deadline"]
+    doc = Document(
+        "公共安全视频图像信息系统备案表",
+        f"Vigil 备案表 · {u['unit_name']} · 生成日期 {form['today']}",
+    )
+    doc.heading("公共安全视频图像信息系统备案表\nFiling form (A13.2)")
+    doc.para(
+        f"依据《公共安全视频图像信息系统管理办法》第十三条（{dl['article']}），"
+        "报所在地县级人民政府公安机关备案。",
+        size=9,
+    )
+    doc.section("一、单位基本情况 Unit")
+    none = "（未填写）"
+    cats = "；".join(f"{c['zh']}（{c['article']}）" for c in u["categories"]) or none
+    doc.fields(
+        [
+            ("管理、使用单位名称 Unit", u["unit_name"]),
+            ("统一社会信用代码 Credit code", u["credit_code"]),
+            ("行政区划代码 Division code", u["division_code"]),
+            ("地址 Address", u["address"]),
+            (
+                "场所类别 A7 categories",
+                cats + (f"；{u['site_kind_zh']}" if u["site_kind_zh"] else ""),
+            ),
+            ("建设主体 Builder", u["builder_zh"]),
+            ("项目类型 Project", u["project_kind_zh"]),
+            ("联系人 Contact", f"{u['contact_name'] or none}  {u['contact_phone']}"),
+        ]
+    )
+    doc.section("二、建设与使用日期 Dates")
+    doc.fields(
+        [
+            ("主体工程开工日期 Main works started", d["main_works_started_on"] or none),
+            ("主体工程投入使用日期 Main works in use", d["main_works_in_use_on"] or none),
+            ("系统交付使用日期 Delivered for use", d["delivered_on"] or none),
+            ("系统投入使用日期 Commissioned", d["commissioned_on"] or none),
+            ("验收日期 Accepted", d["accepted_on"] or none),
+            ("备案日期 Filed", d["filed_on"] or "（未备案 not yet filed）"),
+            ("备案期限 Filing due", dl["due_on"] or none),
+            ("备案状态 Filing status", dl["text_zh"]),
+        ]
+    )
+    doc.section(f"三、视频图像采集设备清单 Cameras（共 {len(form['cameras'])} 台）")
+    rows = [
+        (
+            c["name"],
+            c["location_zh"],
+            c["purpose"] or none,
+            "已设置" if c["sign_installed"] else "未设置",
+            f"{c['retention_days']} 日",
+        )
+        for c in form["cameras"]
+    ]
+    doc.grid(
+        ("名称 Name", "安装部位 Location", "用途 Purpose", "标识 Sign", "存储期限 Kept"),
+        rows or [("（无）", "", "", "", "")],
+        (30, 45, 55, 22, 28),
+    )
+    doc.section("四、备案材料 Attachments")
+    doc.grid(
+        ("材料 Document", "状态 State", "文件 File"),
+        [
+            (a["zh"], "已附 present" if a["file"] else "缺 missing", a["file"] or "—")
+            for a in form["attachments"]
+        ],
+        (50, 35, 95),
+    )
+    doc.ln(6)
+    doc.para(
+        "单位负责人（签字）：                    单位（盖章）：                    日期：", size=10
+    )
+    return bytes(doc.output())

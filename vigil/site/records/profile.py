@@ -1,0 +1,624 @@
+"""The site profile (one row) and the unit's key positions (A7, A9, A11, A13).
+
+The profile is what the filing form (A13.2) and the bureau see of the unit and its
+system. Every change is checked as a whole before anything is written (nothing is
+half-saved) and registered in the audit log with the fields it changed.
+
+Key positions: when the profile gains a site category, the category's default checklist
+(`vigil.regulation.default_checklist`) is added to the unit's positions; the unit then
+drops what does not apply and adds its own (`custom:<slug>` with a label), because the
+unit decides its key positions (A7 last paragraph, A7.2). Positions dropped once are not
+added again unless their category is removed and chosen anew.
+
+Days are local calendar days (the site's time zone is the machine's).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vigil.clock import US_PER_S
+from vigil.context import SiteContext
+from vigil.db.models import Attachment, CameraSiting, SitePosition, SiteProfile
+from vigil.errors import ConflictError, NotFoundError, RefusedByLawError, ValidationError
+from vigil.regulation import (
+    FORBIDDEN_LOCATIONS,
+    KEY_POSITIONS,
+    SITE_CATEGORIES,
+    SITE_KINDS,
+    Builder,
+    DeadlineStatus,
+    check_builder,
+    check_credit_code,
+    check_division_code,
+    check_location,
+    commissioning_check,
+    default_checklist,
+    filing_status,
+    site_category,
+)
+from vigil.site.records.attachments import Actor
+
+PROJECT_KINDS = ("existing", "new", "rebuilt", "expanded")
+"""`existing`: a system on its own; the others are projects with main works (A11)."""
+
+TEXT_FIELDS = {"unit_name": 200, "address": 500, "contact_name": 64, "contact_phone": 32}
+REQUIRED = ("unit_name", "credit_code", "division_code", "address", "categories", "builder")
+DATE_FIELDS = (
+    "delivered_on",
+    "commissioned_on",
+    "main_works_started_on",
+    "main_works_in_use_on",
+    "accepted_on",
+    "filed_on",
+)
+ATTACHMENT_FIELDS = {
+    "design_plan_id": "design_plan",
+    "test_report_id": "test_report",
+    "acceptance_report_id": "acceptance_report",
+}
+FIELDS = (
+    "unit_name",
+    "credit_code",
+    "division_code",
+    "address",
+    "categories",
+    "site_kind",
+    "builder",
+    "contact_name",
+    "contact_phone",
+    "project_kind",
+    *DATE_FIELDS,
+    *ATTACHMENT_FIELDS,
+)
+
+#: (earlier, later, why): pairs of dates that must not be out of order.
+DATE_ORDER: tuple[tuple[str, str, str], ...] = (
+    ("main_works_started_on", "main_works_in_use_on", "the main works start before use"),
+    ("delivered_on", "commissioned_on", "a system is put into use on or after its delivery"),
+    ("delivered_on", "filed_on", "a system is filed after its delivery (A13.2)"),
+    ("accepted_on", "filed_on", "the filing includes the acceptance documents (A13.2)"),
+)
+#: Dates of acts that cannot lie in the future.
+PAST_DATES = ("accepted_on", "filed_on")
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
+_CUSTOM = re.compile(r"^custom:[a-z0-9][a-z0-9_-]{0,56}$")
+
+
+def today(ctx: SiteContext) -> date:
+    """The local calendar day of the site's clock."""
+    return datetime.fromtimestamp(ctx.clock.now_us() / US_PER_S).date()
+
+
+# --- validation of single fields ------------------------------------------------------
+
+
+def parse_day(value: object, field: str) -> date:
+    """A calendar day from `YYYY-MM-DD` (or a `date`); `ValidationError` naming `field`."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(f"must be a date written YYYY-MM-DD, got {value!r}", field=field)
+
+
+def _text(value: object, field: str, limit: int, *, required: bool) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError("must be text", field=field)
+    clean = value.strip()
+    if required and not clean:
+        raise ValidationError("must not be empty", field=field)
+    if len(clean) > limit:
+        raise ValidationError(f"at most {limit} characters, got {len(clean)}", field=field)
+    return clean
+
+
+def _categories(value: object) -> list[str]:
+    if isinstance(value, str):
+        value = [p for p in re.split(r"[,\s]+", value) if p]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("must be a list of A7 category codes", field="categories")
+    out: list[str] = []
+    for code in value:
+        cat = site_category(code.strip(), field="categories")
+        if cat.code not in out:
+            out.append(cat.code)
+    if not out:
+        known = ", ".join(SITE_CATEGORIES)
+        raise ValidationError(
+            f"choose at least one site category of A7 ({known})", field="categories", article="A7"
+        )
+    return out
+
+
+def _optional_code(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("must be text", field="site_kind")
+    return value.strip()
+
+
+def _check_site_kind(categories: list[str], site_kind: str | None) -> None:
+    split = {kind.category for kind in SITE_KINDS.values()}
+    if site_kind is None:
+        return  # required_builder names the field if a category needs it
+    kind = SITE_KINDS.get(site_kind)
+    if kind is None or kind.category not in categories:
+        options = [k.code for k in SITE_KINDS.values() if k.category in categories]
+        if not options:
+            names = ", ".join(sorted(split))
+            raise ValidationError(
+                f"a site kind is only given for the categories A9.1 splits ({names})",
+                field="site_kind",
+                article="A9.1",
+            )
+        raise ValidationError(
+            f"{site_kind!r} is not a kind of the chosen categories; use one of: "
+            + ", ".join(options),
+            field="site_kind",
+            article="A9.1",
+        )
+
+
+def check_builder_for(categories: list[str], builder: str, site_kind: str | None) -> None:
+    """Refuse a builder that A9 does not allow for any of the chosen categories (A9.3)."""
+    for category in categories:
+        split = any(k.category == category for k in SITE_KINDS.values())
+        kind = SITE_KINDS.get(site_kind) if (split and site_kind) else None
+        if kind is not None and kind.government_positions:
+            # An open park: the government builds its main passages and entrances (A9.1),
+            # the unit the rest (A9.2); either may keep the profile, nobody else (A9.3).
+            if builder not in (Builder.GOVERNMENT.value, Builder.UNIT.value):
+                check_builder(
+                    category,
+                    builder,
+                    site_kind=kind.code,
+                    position=kind.government_positions[0],
+                )
+            continue
+        check_builder(category, builder, site_kind=site_kind if split else None)
+
+
+def _attachment_id(s: Session, value: object, field: str, kind: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError("must be an attachment id", field=field)
+    row = s.get(Attachment, value)
+    if row is None:
+        raise ValidationError(f"no attachment with id {value}", field=field)
+    if row.kind not in (kind, "other"):
+        raise ValidationError(f"attachment {value} is a {row.kind!r}, not a {kind!r}", field=field)
+    return value
+
+
+def _dates(values: dict[str, Any], on: date) -> dict[str, date]:
+    days = {f: parse_day(values[f], f) for f in DATE_FIELDS if values.get(f) is not None}
+    if values["project_kind"] == "existing":
+        for f in ("main_works_started_on", "main_works_in_use_on"):
+            if f in days:
+                raise ValidationError(
+                    "main-works dates belong to new, rebuilt or expanded projects; set "
+                    "project_kind first or leave them empty",
+                    field=f,
+                    article="A11",
+                )
+    for earlier, later, why in DATE_ORDER:
+        if earlier in days and later in days and days[later] < days[earlier]:
+            raise ValidationError(
+                f"{later} {days[later]} is before {earlier} {days[earlier]}: {why}",
+                field=later,
+            )
+    for f in PAST_DATES:
+        if f in days and days[f] > on:
+            raise ValidationError(f"{days[f]} is later than today ({on})", field=f)
+    return days
+
+
+def validate(
+    s: Session, current: Mapping[str, Any] | None, changes: Mapping[str, Any], *, on: date
+) -> dict[str, Any]:
+    """The whole profile after `changes`, every field checked; raises on the first bad one.
+
+    `changes` maps field names to new values; None (or "") clears an optional field.
+    """
+    unknown = sorted(set(changes) - set(FIELDS))
+    if unknown:
+        raise ValidationError(
+            f"unknown profile field; known: {', '.join(FIELDS)}", field=unknown[0]
+        )
+    merged: dict[str, Any] = {f: None for f in FIELDS} | dict(current or {}) | dict(changes)
+    for f in REQUIRED:
+        if merged.get(f) in (None, "", []):
+            raise ValidationError("is required", field=f)
+    out: dict[str, Any] = {}
+    for f, limit in TEXT_FIELDS.items():
+        out[f] = _text(merged[f], f, limit, required=f in REQUIRED)
+    if out["contact_phone"] and not _PHONE.match(out["contact_phone"]):
+        raise ValidationError(
+            f"{out['contact_phone']!r} is not a telephone number", field="contact_phone"
+        )
+    out["credit_code"] = check_credit_code(merged["credit_code"])
+    out["division_code"] = check_division_code(merged["division_code"])
+    out["categories"] = _categories(merged["categories"])
+    out["site_kind"] = _optional_code(merged["site_kind"])
+    _check_site_kind(out["categories"], out["site_kind"])
+    builder = merged["builder"]
+    if not isinstance(builder, str):
+        raise ValidationError("must be one of: government, unit", field="builder")
+    out["builder"] = builder.strip()
+    check_builder_for(out["categories"], out["builder"], out["site_kind"])
+    kind = merged["project_kind"] or "existing"
+    if kind not in PROJECT_KINDS:
+        raise ValidationError(
+            f"{kind!r}: use one of {', '.join(PROJECT_KINDS)}", field="project_kind", article="A11"
+        )
+    out["project_kind"] = kind
+    days = _dates({**merged, "project_kind": kind}, on)
+    for f in DATE_FIELDS:
+        out[f] = days[f].isoformat() if f in days else None
+    for f, att_kind in ATTACHMENT_FIELDS.items():
+        out[f] = _attachment_id(s, merged[f], f, att_kind)
+    return out
+
+
+# --- reading and writing the profile ---------------------------------------------------
+
+
+def _values(row: SiteProfile) -> dict[str, Any]:
+    values = {f: getattr(row, f) for f in FIELDS}
+    values["categories"] = json.loads(row.categories or "[]")
+    return values
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding about the profile: the article, a state, and what it means."""
+
+    article: str
+    state: str  # ok, due, overdue, late, flag, missing
+    message: str
+    due_date: str | None = None
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    values: dict[str, Any]
+    updated_us: int
+    updated_by: str
+    checks: list[Check] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.values,
+            "updated_us": self.updated_us,
+            "updated_by": self.updated_by,
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+
+def filing_deadline(values: Mapping[str, Any], on: date) -> DeadlineStatus | None:
+    """The filing deadline of a unit-built system (A13.2, A13.3); None if not applicable."""
+    if values.get("builder") != Builder.UNIT.value or not values.get("delivered_on"):
+        return None
+    filed = values.get("filed_on")
+    return filing_status(
+        parse_day(values["delivered_on"], "delivered_on"),
+        today=on,
+        filed_on=parse_day(filed, "filed_on") if filed else None,
+    )
+
+
+def checks(values: Mapping[str, Any], on: date) -> list[Check]:
+    """What the measures say about this profile today: filing (A13), acceptance, A11."""
+    out: list[Check] = []
+    if values.get("builder") == Builder.UNIT.value:
+        status = filing_deadline(values, on)
+        if status is None:
+            out.append(
+                Check(
+                    "A13.2",
+                    "missing",
+                    "give delivered_on: the filing is due within 30 days of delivery",
+                )
+            )
+        else:
+            text = "filing with the county bureau: " + str(status).rsplit(" — ", 1)[0]
+            out.append(Check(status.article, status.state.value, text, status.due_date.isoformat()))
+    elif values.get("builder") == Builder.GOVERNMENT.value:
+        accepted, used = values.get("accepted_on"), values.get("commissioned_on")
+        if used and (not accepted or accepted > used):
+            out.append(
+                Check(
+                    "A13.1",
+                    "flag",
+                    "a government-built system was put into use before it passed acceptance",
+                )
+            )
+        elif used:
+            out.append(Check("A13.1", "ok", f"accepted on {accepted}, in use from {used}"))
+    if values.get("project_kind", "existing") != "existing":
+        main = values.get("main_works_in_use_on")
+        if not main:
+            out.append(
+                Check(
+                    "A11",
+                    "missing",
+                    "give main_works_in_use_on to check that the "
+                    "system went into use with the main works",
+                )
+            )
+        else:
+            used = values.get("commissioned_on")
+            result = commissioning_check(
+                parse_day(main, "main_works_in_use_on"),
+                parse_day(used, "commissioned_on") if used else None,
+                today=on,
+            )
+            if result.late:
+                what = f"in use on {used}" if used else "not yet in use"
+                out.append(
+                    Check(
+                        "A11",
+                        "flag",
+                        f"the system is {what}, {result.days_late} "
+                        f"days after the main works (in use on {main})",
+                    )
+                )
+            else:
+                out.append(Check("A11", "ok", "in use together with the main works"))
+    return out
+
+
+def get_profile(ctx: SiteContext) -> ProfileView | None:
+    with ctx.sessions() as s:
+        row = s.get(SiteProfile, 1)
+        if row is None:
+            return None
+        values = _values(row)
+        return ProfileView(values, row.updated_us, row.updated_by, checks(values, today(ctx)))
+
+
+def update_profile(ctx: SiteContext, changes: Mapping[str, Any], actor: Actor) -> ProfileView:
+    """Apply `changes` (a partial update) after checking the whole profile; audit it."""
+    on = today(ctx)
+    with ctx.sessions.begin() as s:
+        row = s.get(SiteProfile, 1)
+        before = _values(row) if row is not None else None
+        values = validate(s, before, changes, on=on)
+        changed = {f: values[f] for f in FIELDS if before is None or before[f] != values[f]}
+        if not changed and row is not None:
+            return ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
+        if row is None:
+            row = SiteProfile(id=1)
+            s.add(row)
+        for f in FIELDS:
+            setattr(row, f, json.dumps(values[f]) if f == "categories" else values[f])
+        row.updated_us = ctx.clock.now_us()
+        row.updated_by = actor.name[:64]
+        old_categories = before["categories"] if before else []
+        seeded = _seed(s, [c for c in values["categories"] if c not in old_categories])
+        view = ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
+    detail: dict[str, Any] = {"changed": changed}
+    if before is not None:
+        detail["before"] = {f: before[f] for f in changed}
+    if seeded:
+        detail["positions_added"] = seeded
+    actor.audit(ctx, "profile_update", detail=detail)
+    return view
+
+
+# --- key positions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PositionView:
+    code: str
+    label: str
+    category: str
+    required: bool
+    note: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _position_view(row: SitePosition) -> PositionView:
+    return PositionView(row.code, row.label, row.category, row.required, row.note)
+
+
+def catalogue_label(code: str) -> str:
+    pos = KEY_POSITIONS[code]
+    return f"{pos.zh} ({pos.en})"
+
+
+def _seed(s: Session, categories: Iterable[str]) -> list[str]:
+    existing = set(s.scalars(select(SitePosition.code)))
+    added: list[str] = []
+    for category in categories:
+        for pos in default_checklist(category):
+            if pos.code not in existing:
+                s.add(
+                    SitePosition(
+                        code=pos.code,
+                        label=catalogue_label(pos.code),
+                        category=category,
+                        required=True,
+                        note="",
+                    )
+                )
+                existing.add(pos.code)
+                added.append(pos.code)
+    return added
+
+
+def check_position_code(code: str, *, field: str = "code") -> str:
+    """A catalogue key position or `custom:<slug>`; A8 places are refused."""
+    if not isinstance(code, str) or not code.strip():
+        raise ValidationError("give a key position code such as 'lobby'", field=field)
+    clean = code.strip()
+    if clean.startswith("custom:"):
+        if not _CUSTOM.match(clean):
+            raise ValidationError(
+                "a unit's own position is 'custom:' followed by 1-57 lower-case letters, "
+                f"digits, '_' or '-', got {clean!r}",
+                field=field,
+            )
+        place = FORBIDDEN_LOCATIONS.get(clean[7:].replace("-", "_"))
+        if place is not None:
+            raise RefusedByLawError(
+                f"a key position may not be {place.en} ({place.zh})",
+                field=field,
+                article=place.article,
+            )
+        return clean
+    entry = check_location(clean, field=field)
+    if not entry.allowed:  # pragma: no cover - check_location refuses these
+        raise RefusedByLawError(f"{clean!r} is forbidden", field=field, article=entry.article)
+    return clean
+
+
+@dataclass(frozen=True)
+class PositionInput:
+    code: str
+    label: str = ""
+    category: str = ""
+    required: bool = True
+    note: str = ""
+
+
+def _check_position(p: PositionInput, index: int | None = None) -> SitePosition:
+    def name(f: str) -> str:
+        return f if index is None else f"positions.{index}.{f}"
+
+    code = check_position_code(p.code, field=name("code"))
+    label = _text(p.label, name("label"), 128, required=code.startswith("custom:"))
+    category = site_category(p.category, field=name("category")).code if p.category else ""
+    return SitePosition(
+        code=code,
+        label=label or catalogue_label(code),
+        category=category,
+        required=bool(p.required),
+        note=_text(p.note, name("note"), 2000, required=False),
+    )
+
+
+def list_positions(ctx: SiteContext) -> list[PositionView]:
+    with ctx.sessions() as s:
+        rows = s.scalars(select(SitePosition).order_by(SitePosition.id))
+        return [_position_view(r) for r in rows]
+
+
+def suggested_positions(ctx: SiteContext) -> list[PositionView]:
+    """Defaults of the profile's categories that the unit has not confirmed (A7.2)."""
+    profile = get_profile(ctx)
+    have = {p.code for p in list_positions(ctx)}
+    out: list[PositionView] = []
+    for category in profile.values["categories"] if profile else []:
+        for pos in default_checklist(category):
+            if pos.code not in have:
+                out.append(PositionView(pos.code, catalogue_label(pos.code), category, True, ""))
+                have.add(pos.code)
+    return out
+
+
+def _in_use(s: Session, codes: set[str]) -> dict[str, int]:
+    """Custom codes among `codes` that cameras are sited at, with how many cameras."""
+    custom = {c for c in codes if c.startswith("custom:")}
+    if not custom:
+        return {}
+    out: dict[str, int] = {}
+    for loc in s.scalars(
+        select(CameraSiting.location_type).where(CameraSiting.location_type.in_(custom))
+    ):
+        out[loc] = out.get(loc, 0) + 1
+    return out
+
+
+def set_positions(
+    ctx: SiteContext, positions: list[PositionInput], actor: Actor
+) -> list[PositionView]:
+    """Replace the unit's key positions with `positions` (the whole list, A7.2)."""
+    rows = [_check_position(p, i) for i, p in enumerate(positions)]
+    codes = [r.code for r in rows]
+    dup = next((c for c in codes if codes.count(c) > 1), None)
+    if dup is not None:
+        raise ValidationError(f"{dup!r} is listed twice", field="positions")
+    with ctx.sessions.begin() as s:
+        old = {r.code: r for r in s.scalars(select(SitePosition))}
+        dropped = set(old) - set(codes)
+        used = _in_use(s, dropped)
+        if used:
+            code = sorted(used)[0]
+            raise ConflictError(
+                f"{code!r} is the location of {used[code]} camera(s); site them elsewhere "
+                "before dropping it",
+                field="positions",
+            )
+        changed = []
+        for r in rows:
+            prev = old.get(r.code)
+            if prev is None:
+                s.add(r)
+            elif (prev.label, prev.category, prev.required, prev.note) != (
+                r.label,
+                r.category,
+                r.required,
+                r.note,
+            ):
+                prev.label, prev.category = r.label, r.category
+                prev.required, prev.note = r.required, r.note
+                changed.append(r.code)
+        for code in dropped:
+            s.delete(old[code])
+    added = [c for c in codes if c not in old]
+    if added or dropped or changed:
+        actor.audit(
+            ctx,
+            "positions_update",
+            detail={"added": added, "dropped": sorted(dropped), "changed": changed},
+        )
+    return list_positions(ctx)
+
+
+def add_position(ctx: SiteContext, position: PositionInput, actor: Actor) -> PositionView:
+    """Add one key position; `ConflictError` if the unit already has it."""
+    current = list_positions(ctx)
+    code = _check_position(position).code
+    if any(p.code == code for p in current):
+        raise ConflictError(f"{code!r} is already a key position", field="code")
+    keep = [PositionInput(p.code, p.label, p.category, p.required, p.note) for p in current]
+    set_positions(ctx, [*keep, position], actor)
+    return next(p for p in list_positions(ctx) if p.code == code)
+
+
+def drop_position(ctx: SiteContext, code: str, actor: Actor) -> PositionView:
+    current = list_positions(ctx)
+    found = next((p for p in current if p.code == code), None)
+    if found is None:
+        raise NotFoundError(f"{code!r} is not one of the site's key positions", field="code")
+    keep = [
+        PositionInput(p.code, p.label, p.category, p.required, p.note)
+        for p in current
+        if p.code != code
+    ]
+    set_positions(ctx, keep, actor)
+    return found
