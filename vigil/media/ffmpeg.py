@@ -7,15 +7,15 @@ camera or the Python process. Originals are stream-copied, never re-encoded.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigil.media.children import die_with_parent
+
 FFMPEG = os.environ.get("VIGIL_FFMPEG", "ffmpeg")
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -72,25 +72,15 @@ def record_command(
     ]  # fmt: skip
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGKILL if the recorder dies, so no orphan keeps writing."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:
-        pass
-
-
 def spawn(cmd: list[str]) -> subprocess.Popen[bytes]:
     # Own session: a Ctrl-C at the terminal reaches the recorder only, which then asks
     # each ffmpeg once to finish its open fragment (ffmpeg hard-exits on repeated signals).
     return subprocess.Popen(
-        cmd,
+        die_with_parent(cmd),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        preexec_fn=_die_with_parent,
     )
 
 

@@ -10,7 +10,6 @@ aborted test run never leaves a server behind.
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import os
 import selectors
@@ -18,7 +17,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -26,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal
+
+from vigil.media.children import die_with_parent
 
 __all__ = [
     "MountSpec",
@@ -37,7 +37,6 @@ __all__ = [
 
 SERVER_SCRIPT = Path(__file__).with_name("rtsp_server.py")
 DEFAULT_GST_PYTHON = "/usr/bin/python3"
-_PR_SET_PDEATHSIG = 1
 _STDERR_TAIL_BYTES = 4000
 
 
@@ -134,18 +133,6 @@ def gstreamer_available(python: str | None = None) -> bool:
     return _can_import_gst_rtsp(_gst_python(python))
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """preexec_fn: SIGTERM this child when the thread that forked it dies."""
-    parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
 class SimulatedCameraServer:
     """A gst-rtsp-server subprocess serving ``mounts`` on ``host:port``.
 
@@ -230,13 +217,12 @@ class SimulatedCameraServer:
         env.pop("PYTHONPATH", None)  # the venv's paths must not leak into Debian's python
         env.pop("PYTHONHOME", None)
         proc = subprocess.Popen(
-            cmd,
+            die_with_parent(cmd, "TERM"),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             env=env,
             close_fds=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         self._proc = proc
         try:
