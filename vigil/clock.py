@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Protocol
 
 US_PER_S = 1_000_000
@@ -78,3 +78,13 @@ def parse_instant(text: str, *, field: str) -> int:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return int(value.timestamp() * US_PER_S)
+
+
+def local_date(now_us: int, tz: tzinfo) -> date:
+    """The calendar day in time zone `tz` (the unit's, `Settings.unit_tz`) at instant `now_us`."""
+    return datetime.fromtimestamp(now_us / US_PER_S, tz=UTC).astimezone(tz).date()
+
+
+def local_day_start_us(day: date, tz: tzinfo) -> int:
+    """The instant the calendar day `day` of time zone `tz` begins."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=tz).timestamp()) * US_PER_S

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
@@ -62,6 +64,11 @@ class Settings(BaseModel):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the index; default SQLite under the home directory."
     )
+    unit_timezone: str = Field(
+        "Asia/Shanghai",
+        description="IANA time zone of the unit's calendar: the days the measures count "
+        "(filing deadlines, rosters, training dates) are local days of this zone.",
+    )
 
     @field_validator("default_retention_days", mode="before")
     @classmethod
@@ -69,6 +76,21 @@ class Settings(BaseModel):
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value)
         return check_retention_days(value, field="default_retention_days")
+
+    @field_validator("unit_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        name = value.strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone such as Asia/Shanghai") from None
+        return name
+
+    @cached_property
+    def unit_tz(self) -> ZoneInfo:
+        """The unit's time zone (`unit_timezone`), for `vigil.clock.local_date`."""
+        return ZoneInfo(self.unit_timezone)
 
 
 def default_home() -> Path:
@@ -102,7 +124,7 @@ def load_settings(home: Path) -> Settings:
     except PydanticValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or CONFIG_FILE
-        raise ValidationError(first["msg"], field=field) from None
+        raise ValidationError(first["msg"].removeprefix("Value error, "), field=field) from None
 
 
 def render_default_config(overrides: dict[str, Any] | None = None) -> str:

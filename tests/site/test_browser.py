@@ -294,7 +294,9 @@ def test_playback_of_two_cameras_keeps_them_within_0_3_s(page: Any, console: Con
     page.get_by_test_id("purpose-input").fill("两路同步核查 browser-test")
     page.get_by_test_id("destination-input").fill("本单位保卫科")
     page.get_by_test_id("purpose-submit").click()
-    page.wait_for_function(f"() => ({_CLOCKS})().every(c => !c.paused && c.ready >= 3)")
+    page.wait_for_function(  # both players there ([].every is true) and playing
+        f"() => {{ const c = ({_CLOCKS})(); return c.length === 2 && c.every(x => !x.paused && x.ready >= 3); }}"
+    )
     for speed in ("1", "4"):
         page.get_by_test_id("speed").select_option(speed)
         first = page.evaluate(_CLOCKS)

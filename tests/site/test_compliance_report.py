@@ -1,7 +1,7 @@
 """The self-check report and the filing form on a real index, with real PDFs.
 
-Rows are written straight through the models (the record modules are written beside this
-one); PDFs are read back with poppler's pdftotext, pdfdetach and pdftoppm.
+Rows are written straight through the models, and judged by the record modules the report
+reads them through; PDFs are read back with poppler's pdftotext, pdfdetach and pdftoppm.
 """
 
 from __future__ import annotations
@@ -40,8 +40,11 @@ from vigil.site.cameras import CameraRegistry
 from vigil.site.compliance import build_report, report_bytes, verify_report
 from vigil.site.compliance.filing import filing_form, render_filing_pdf
 from vigil.site.compliance.pdf import render_report_pdf
+from vigil.site.records import attachments
+from vigil.site.records.attachments import Actor
 
 UNIT = "某某大酒店"
+ADMIN = Actor("admin", "administrator")
 
 
 def statuses(report: dict[str, Any]) -> dict[str, str]:
@@ -110,6 +113,11 @@ def add_profile(
 def fill_records(ctx: SiteContext) -> None:
     """A hotel whose records show every duty met."""
     add_profile(ctx, filed_on="2025-12-20", documents=True)
+    # The signed contract is on file: its bytes are in the attachments store, as A16(2)'s
+    # shortfall check (`maintenance.contract_shortfalls`) looks for them, not only its row.
+    contract = attachments.store(
+        ctx, b"%PDF-1.4 signed contract", kind="contract", filename="合同.pdf", actor=ADMIN
+    )
     cams = CameraRegistry(ctx)
     for name in ("lobby1", "door1"):
         cams.add(name, f"rtsp://10.0.0.1/{name}")
@@ -163,7 +171,7 @@ def fill_records(ctx: SiteContext) -> None:
                 starts_on="2025-01-01",
                 ends_on="2026-12-31",
                 security_clause=True,
-                attachment_id=attachment(s, now, "contract", "合同.pdf"),
+                attachment_id=contract.id,
                 recorded_by="admin",
                 recorded_us=now,
             )

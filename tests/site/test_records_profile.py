@@ -26,11 +26,11 @@ from vigil.context import SiteContext
 from vigil.db.models import AuditEntry, Camera, CameraSiting, CameraStatus, SiteProfile
 from vigil.errors import ConflictError, RefusedByLawError, ValidationError
 from vigil.site.cameras import CameraRegistry
-from vigil.site.records import attachments, siting
+from vigil.site.records import attachments, common, positions, siting
 from vigil.site.records import profile as records
 from vigil.site.records.attachments import MAX_ATTACHMENT_BYTES, Actor
 from vigil.site.records.coverage import SitedCamera, compute, coverage
-from vigil.site.records.profile import PositionInput, PositionView
+from vigil.site.records.positions import PositionInput, PositionView
 
 ADMIN = Actor("admin", "administrator", "127.0.0.1")
 HOTEL: dict[str, Any] = {
@@ -70,14 +70,14 @@ def hotel(ctx: SiteContext, **extra: Any) -> records.ProfileView:
 
 
 def test_hotel_profile_is_saved_seeding_its_key_positions_and_audited(site: SiteContext) -> None:
-    today = records.today(site)
+    today = common.today(site)
     delivered = today - timedelta(days=10)
     view = hotel(site, delivered_on=delivered.isoformat())
     again = records.get_profile(site)
     assert again is not None and again.values == view.values
     assert again.values["categories"] == ["hospitality_entertainment"]
     assert again.values["credit_code"] == "91350100M000100Y43"
-    assert [p.code for p in records.list_positions(site)] == ["lobby", "passage", "entrance"]
+    assert [p.code for p in positions.list_positions(site)] == ["lobby", "passage", "entrance"]
     filing = next(c for c in again.checks if c.article == "A13.2")
     assert filing.state == "due" and filing.due_date == (delivered + timedelta(days=30)).isoformat()
     assert "20 days left" in filing.message
@@ -186,7 +186,7 @@ def test_a11_flags_a_system_commissioned_after_the_main_works(site: SiteContext)
 
 
 def test_filing_deadlines_of_a13_2_and_a13_3(site: SiteContext) -> None:
-    today = records.today(site)
+    today = common.today(site)
     view = hotel(site, delivered_on=(today - timedelta(days=31)).isoformat())
     filing = next(c for c in view.checks if c.article == "A13.2")
     assert filing.state == "overdue" and "overdue by 1 day" in filing.message
@@ -216,16 +216,16 @@ def test_government_system_in_use_before_acceptance_is_flagged(site: SiteContext
 
 def test_unit_drops_and_adds_its_own_key_positions(site: SiteContext) -> None:
     hotel(site)
-    records.drop_position(site, "passage", ADMIN)
-    records.add_position(site, PositionInput("custom:back-door", "后门 back door"), ADMIN)
-    records.add_position(site, PositionInput("cash_desk", required=False), ADMIN)
-    codes = {p.code: p for p in records.list_positions(site)}
+    positions.drop_position(site, "passage", ADMIN)
+    positions.add_position(site, PositionInput("custom:back-door", "后门 back door"), ADMIN)
+    positions.add_position(site, PositionInput("cash_desk", required=False), ADMIN)
+    codes = {p.code: p for p in positions.list_positions(site)}
     assert set(codes) == {"lobby", "entrance", "custom:back-door", "cash_desk"}
     assert codes["cash_desk"].label == "收银台 (cash desk)" and not codes["cash_desk"].required
-    assert [p.code for p in records.suggested_positions(site)] == ["passage"]
+    assert [p.code for p in positions.suggested_positions(site)] == ["passage"]
     # A change of another field does not bring the dropped position back.
     records.update_profile(site, {"address": "福州市鼓楼区五四路3号"}, ADMIN)
-    assert "passage" not in {p.code for p in records.list_positions(site)}
+    assert "passage" not in {p.code for p in positions.list_positions(site)}
     assert "positions_update" in audit_actions(site)
 
 
@@ -246,20 +246,20 @@ def test_bad_positions_are_refused_naming_the_field(
 ) -> None:
     hotel(site)
     with pytest.raises(ValidationError) as err:
-        records.add_position(site, position, ADMIN)
+        positions.add_position(site, position, ADMIN)
     assert (err.value.field, err.value.article) == (field, article)
-    assert len(records.list_positions(site)) == 3
+    assert len(positions.list_positions(site)) == 3
 
 
 def test_a_custom_position_in_use_cannot_be_dropped(site: SiteContext) -> None:
     hotel(site)
-    records.add_position(site, PositionInput("custom:back-door", "后门"), ADMIN)
+    positions.add_position(site, PositionInput("custom:back-door", "后门"), ADMIN)
     CameraRegistry(site).add("back", "rtsp://10.0.0.5/s", location_type="custom:back-door")
     with pytest.raises(ConflictError) as err:
-        records.drop_position(site, "custom:back-door", ADMIN)
+        positions.drop_position(site, "custom:back-door", ADMIN)
     assert err.value.field == "positions" and "1 camera" in err.value.message
     with pytest.raises(ConflictError):
-        records.add_position(site, PositionInput("lobby"), ADMIN)
+        positions.add_position(site, PositionInput("lobby"), ADMIN)
 
 
 # --- siting (A8, A14) --------------------------------------------------------------------
@@ -516,3 +516,45 @@ def test_api_profile_siting_refusals_coverage_and_reference(served: Served) -> N
     log = adm.get("/api/v1/audit").json()
     assert {"profile_update", "siting_update", "reference_take", "reference_approve",
             "reference_view", "attachment_add"} <= {e["action"] for e in log}  # fmt: skip
+
+
+def test_api_positions_one_at_a_time_and_records_cite_their_files(
+    served: Served,  # noqa: F811 (the fixture of test_api.py)
+) -> None:
+    adm = login(served, "administrator")
+    assert adm.put("/api/v1/site/profile", json=HOTEL).status_code == 200
+
+    # A7.2: one key position added, then dropped; each change registered.
+    r = adm.post("/api/v1/site/positions", json={"code": "custom:back-door", "label": "后门"})
+    assert r.status_code == 201, r.text
+    assert r.json()["added"]["code"] == "custom:back-door"
+    assert "custom:back-door" in [p["code"] for p in r.json()["positions"]]
+    again = adm.post("/api/v1/site/positions", json={"code": "custom:back-door", "label": "x"})
+    assert again.status_code == 409 and again.json()["error"]["field"] == "code"
+    toilet = adm.post("/api/v1/site/positions", json={"code": "custom:toilet", "label": "厕所"})
+    assert toilet.status_code == 400
+    assert (toilet.json()["error"]["field"], toilet.json()["error"]["article"]) == ("code", "A8(2)")
+    r = adm.delete("/api/v1/site/positions/custom:back-door")
+    assert r.status_code == 200 and r.json()["dropped"]["code"] == "custom:back-door"
+    assert "custom:back-door" not in [p["code"] for p in r.json()["positions"]]
+    gone = adm.delete("/api/v1/site/positions/custom:back-door")
+    assert gone.status_code == 404 and gone.json()["error"]["field"] == "code"
+    acts = [e["action"] for e in adm.get("/api/v1/audit", params={"action": "positions_update"})
+            .json()]  # fmt: skip
+    assert len(acts) == 2
+
+    # Records show the files they cite: the sign photo in every camera's siting, in one call.
+    r = adm.post("/api/v1/attachments", data={"kind": "sign_photo"},
+                 files={"file": ("sign.png", png_bytes(), "image/png")})  # fmt: skip
+    photo = r.json()
+    adm.put("/api/v1/cameras/cam1/siting", json={"location_type": "lobby", "sign_photo_id":
+                                                 photo["id"]})  # fmt: skip
+    mon = login(served, "monitor")
+    sitings = {v["camera"]: v for v in mon.get("/api/v1/siting").json()}
+    assert set(sitings) == {"cam1", "cam2"}
+    cited = {k: photo[k] for k in ("id", "filename", "content_type", "bytes", "sha256")}
+    assert sitings["cam1"]["sign_photo"] == cited
+    assert sitings["cam1"]["reference_view"] is None and sitings["cam2"]["sign_photo"] is None
+    assert mon.get("/api/v1/cameras/cam1/siting").json()["sign_photo"] == cited
+    profile = mon.get("/api/v1/site/profile").json()["profile"]
+    assert profile["design_plan"] is None and profile["design_plan_id"] is None

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -21,7 +22,15 @@ from tests.site.test_api import PASSWORD, free_port
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
 from vigil.audit.query import list_entries as audit_entries
-from vigil.clock import US_PER_S, FakeClock, SystemClock, us_to_iso
+from vigil.clock import (
+    US_PER_S,
+    FakeClock,
+    SystemClock,
+    local_date,
+    local_day_start_us,
+    us_to_iso,
+)
+from vigil.config import Settings, load_settings
 from vigil.context import SiteContext
 from vigil.db.models import (
     DutyShift,
@@ -34,7 +43,7 @@ from vigil.db.models import (
 from vigil.errors import ConflictError, NotFoundError, ValidationError, VigilError
 from vigil.site import app as site_app
 from vigil.site.cameras import CameraRegistry
-from vigil.site.records import attachments, maintenance, room, staff
+from vigil.site.records import attachments, common, maintenance, room, shifts, staff
 from vigil.site.records.attachments import Actor
 
 BY = Actor("test", "administrator")
@@ -54,7 +63,7 @@ def refused(exc: pytest.ExceptionInfo[VigilError], field: str, article: str | No
 
 
 def today(ctx: SiteContext) -> date:
-    return staff.today(ctx)
+    return common.today(ctx)
 
 
 # -- the roster and training ------------------------------------------------------------------
@@ -161,37 +170,37 @@ def test_shifts_do_not_overlap_and_hand_over_once(site: SiteContext, clock: Fake
     a = staff.add_staff(site, name="A", duty="monitoring", joined_on="2025-01-01", by=BY)
     b = staff.add_staff(site, name="B", duty="monitoring", joined_on="2025-01-01", by=BY)
     t0 = clock.now_us()
-    first = staff.add_shift(site, a.id, starts_us=t0, ends_us=t0 + 8 * HOUR_US, post="desk 1",
+    first = shifts.add_shift(site, a.id, starts_us=t0, ends_us=t0 + 8 * HOUR_US, post="desk 1",
                             by=BY)  # fmt: skip
     with pytest.raises(ConflictError) as exc:
-        staff.add_shift(site, a.id, starts_us=t0 + 7 * HOUR_US, ends_us=t0 + 9 * HOUR_US, by=BY)
+        shifts.add_shift(site, a.id, starts_us=t0 + 7 * HOUR_US, ends_us=t0 + 9 * HOUR_US, by=BY)
     refused(exc, "starts")
     with pytest.raises(ValidationError) as exc:
-        staff.add_shift(site, a.id, starts_us=t0 + 9 * HOUR_US, ends_us=t0 + 8 * HOUR_US, by=BY)
+        shifts.add_shift(site, a.id, starts_us=t0 + 9 * HOUR_US, ends_us=t0 + 8 * HOUR_US, by=BY)
     refused(exc, "ends")
     with pytest.raises(ValidationError) as exc:
-        staff.add_shift(site, a.id, starts_us=t0, ends_us=t0 + 30 * HOUR_US, by=BY)
+        shifts.add_shift(site, a.id, starts_us=t0, ends_us=t0 + 30 * HOUR_US, by=BY)
     refused(exc, "ends")
     assert count(site, DutyShift) == 1
     # Back to back is not an overlap, for the same person or the next one.
-    staff.add_shift(site, a.id, starts_us=t0 + 8 * HOUR_US, ends_us=t0 + 9 * HOUR_US, by=BY)
-    staff.add_shift(site, b.id, starts_us=t0 + 8 * HOUR_US, ends_us=t0 + 16 * HOUR_US, by=BY)
+    shifts.add_shift(site, a.id, starts_us=t0 + 8 * HOUR_US, ends_us=t0 + 9 * HOUR_US, by=BY)
+    shifts.add_shift(site, b.id, starts_us=t0 + 8 * HOUR_US, ends_us=t0 + 16 * HOUR_US, by=BY)
 
     with pytest.raises(ValidationError) as exc:
-        staff.handover(site, first.id, to_staff_id=a.id, note="all quiet", by=BY)
+        shifts.handover(site, first.id, to_staff_id=a.id, note="all quiet", by=BY)
     refused(exc, "to_staff_id")
     with pytest.raises(ValidationError) as exc:
-        staff.handover(site, first.id, to_staff_id=b.id, note=" ", by=BY)
+        shifts.handover(site, first.id, to_staff_id=b.id, note=" ", by=BY)
     refused(exc, "note")
     clock.advance(seconds=8 * 3600)
-    done = staff.handover(site, first.id, to_staff_id=b.id, note="cam2 flickers\nall else ok",
+    done = shifts.handover(site, first.id, to_staff_id=b.id, note="cam2 flickers\nall else ok",
                           by=BY)  # fmt: skip
     assert (done.handover_to_name, done.handover_us) == ("B", clock.now_us())
     with pytest.raises(ConflictError) as exc:
-        staff.handover(site, first.id, to_staff_id=b.id, note="again", by=BY)
+        shifts.handover(site, first.id, to_staff_id=b.id, note="again", by=BY)
     refused(exc, "shift_id")
-    assert staff.list_shifts(site, staff_id=a.id)[0].handover_note == "cam2 flickers\nall else ok"
-    assert len(staff.list_shifts(site, since_us=t0 + 8 * HOUR_US)) == 2
+    assert shifts.list_shifts(site, staff_id=a.id)[0].handover_note == "cam2 flickers\nall else ok"
+    assert len(shifts.list_shifts(site, since_us=t0 + 8 * HOUR_US)) == 2
     assert len(audit_entries(site, action="shift.handover")) == 1
 
 
@@ -483,3 +492,71 @@ def test_api_roster_room_and_maintenance(base: str) -> None:
     assert resolved.json()["open"] is False
     assert mon.get("/maintenance/log", params={"open": "true"}).json() == []
     assert mon.get("/maintenance/summary").json()["open_faults"] == 0
+
+
+def test_api_contracts_and_log_cite_their_files(base: str) -> None:
+    admin, mt = client(base, "administrator"), client(base, "maintainer")
+    signed = admin.post("/attachments", data={"kind": "contract"},
+                        files={"file": ("合同.pdf", PDF, "application/pdf")}).json()  # fmt: skip
+    cited = {k: signed[k] for k in ("id", "filename", "content_type", "bytes", "sha256")}
+    assert cited["filename"] == "合同.pdf" and cited["bytes"] == len(PDF)
+    contract = {"contractor": "X Ltd", "scope": "all", "starts_on": "2025-01-01",
+                "ends_on": "2099-01-01", "security_clause": True}  # fmt: skip
+    made = admin.post("/maintenance/contracts", json=contract)
+    assert made.status_code == 201 and made.json()["attachment"] is None, made.text
+    patched = admin.patch(f"/maintenance/contracts/{made.json()['id']}",
+                          json={"attachment_id": signed["id"]})  # fmt: skip
+    assert patched.json()["attachment"] == cited
+    assert [c["attachment"] for c in mt.get("/maintenance/contracts").json()] == [cited]
+    assert admin.get("/maintenance/contracts/shortfalls").json() == []
+    plan = mt.post("/maintenance/log", json={"kind": "emergency_plan", "summary": "adopted",
+                                             "performed_by": "Li",
+                                             "attachment_id": signed["id"]})  # fmt: skip
+    assert plan.status_code == 201 and plan.json()["attachment"] == cited, plan.text
+    assert mt.get("/maintenance/log").json()[0]["attachment"] == cited
+
+
+# -- the unit's calendar -----------------------------------------------------------------------
+
+
+def test_the_units_days_follow_the_unit_timezone_setting(
+    site: SiteContext, clock: FakeClock, tmp_path: Path
+) -> None:
+    # 2025-12-31 23:30 UTC is already 2026-01-01 07:30 in Shanghai.
+    at_us = 1_767_223_800 * US_PER_S
+    shanghai, utc = ZoneInfo("Asia/Shanghai"), ZoneInfo("UTC")
+    assert local_date(at_us, shanghai) == date(2026, 1, 1)
+    assert local_date(at_us, utc) == date(2025, 12, 31)
+    assert local_day_start_us(date(2026, 1, 1), shanghai) == (1_767_225_600 - 8 * 3600) * US_PER_S
+    assert Settings().unit_timezone == "Asia/Shanghai"
+    with pytest.raises(ValidationError) as err:
+        load_settings_with(tmp_path, "Mars/Olympus_Mons")
+    assert err.value.field == "unit_timezone"
+    assert load_settings_with(tmp_path, "UTC").unit_tz == utc
+
+    # The same index, as a unit on Shanghai time and as one on UTC.
+    clock.set(at_us)
+    li = staff.add_staff(site, name="Li", duty="monitoring", joined_on="2025-01-01", by=BY)
+    assert common.today(site) == date(2026, 1, 1)
+    staff.add_training(site, li.id, kind="secrecy", held_on="2026-01-01", topic="rules", by=BY)
+    config = site.home / "vigil.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('"Asia/Shanghai"', '"UTC"'), encoding="utf-8"
+    )
+    on_utc = SiteContext.open(site.home, clock)
+    try:
+        assert common.today(on_utc) == date(2025, 12, 31)
+        with pytest.raises(ValidationError) as exc:  # held "today" in Shanghai: tomorrow on UTC
+            staff.add_training(
+                on_utc, li.id, kind="training", held_on="2026-01-01", topic="rules", by=BY
+            )
+        refused(exc, "held_on")
+    finally:
+        on_utc.close()
+
+
+def load_settings_with(tmp_path: Path, zone: str) -> Settings:
+    home = tmp_path / "settings"
+    home.mkdir(exist_ok=True)
+    (home / "vigil.toml").write_text(f'unit_timezone = "{zone}"\n', encoding="utf-8")
+    return load_settings(home)

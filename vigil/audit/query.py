@@ -18,6 +18,7 @@ from sqlalchemy import select
 from vigil.clock import us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
+from vigil.db.sql import within
 from vigil.errors import ValidationError
 
 #: Columns of `to_csv`, in order.
@@ -103,11 +104,7 @@ def list_entries(
         raise ValidationError("must be later than --since", field="until")
     if limit is not None and limit < 1:
         raise ValidationError(f"must be at least 1 (got {limit})", field="limit")
-    q = select(AuditEntry)
-    if since_us is not None:
-        q = q.where(AuditEntry.at_us >= since_us)
-    if until_us is not None:
-        q = q.where(AuditEntry.at_us < until_us)
+    q = within(select(AuditEntry), AuditEntry.at_us, since_us, until_us)
     if actor is not None:
         q = q.where(AuditEntry.actor == actor)
     if action is not None:

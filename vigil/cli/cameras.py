@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vigil.cli.common import console, open_site, print_json
+from vigil.cli.common import console, open_site, print_json, read_upload
 from vigil.clock import us_to_iso
 from vigil.errors import ValidationError
 from vigil.site.cameras import CameraRegistry
@@ -178,7 +178,7 @@ def site_(
     if sign is not None:
         changes["sign_installed"] = sign
     if sign_photo is not None:
-        data = _read_file(sign_photo, "sign_photo")
+        data = read_upload(sign_photo, "sign_photo")
         if attachments.check_file(data, field="sign_photo") not in attachments.IMAGE_TYPES:
             raise ValidationError("the sign photo must be a JPEG or PNG image", field="sign_photo")
         siting.get_siting(ctx, name)  # the camera exists before the photo is kept
@@ -193,18 +193,6 @@ def site_(
         print_json(view.as_dict())
     else:
         _print_siting(view)
-
-
-def _read_file(path: Path, field: str) -> bytes:
-    try:
-        if path.stat().st_size > attachments.MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                f"{path} is larger than {attachments.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB",
-                field=field,
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"cannot read {path}: {exc.strerror}", field=field) from None
 
 
 @app.command("reference")

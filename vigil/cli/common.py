@@ -1,18 +1,35 @@
-"""Shared CLI plumbing: the home directory, JSON output, and errors for people."""
+"""Shared CLI plumbing: the home directory, JSON output, tables, instants, files to keep on
+record, and errors for people."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
+from vigil.clock import parse_instant, us_to_iso
 from vigil.config import default_home
 from vigil.context import SiteContext
+from vigil.errors import ValidationError
+from vigil.site.records import attachments
+from vigil.site.records.attachments import Actor
+
+T = TypeVar("T")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="ISO 8601 instant.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="ISO 8601 instant.")]
+FileOpt = Annotated[
+    Path | None,
+    typer.Option("--file", help="Keep this file (PDF, JPEG or PNG) on record and cite it."),
+]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -65,3 +82,65 @@ def setup_logging(site_home: Path | None, *, verbose: bool = False) -> None:
 def fail(message: str, code: int = 1) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}", highlight=False)
     return typer.Exit(code)
+
+
+def instant(text: str | None, field: str) -> int | None:
+    """An optional ISO 8601 option as microseconds, refused naming `field`."""
+    return parse_instant(text, field=field) if text else None
+
+
+def when(us: int | None) -> str:
+    """An instant for a table: ISO 8601 UTC, or "-"."""
+    return us_to_iso(us) if us is not None else "-"
+
+
+def show(
+    items: Sequence[T],
+    as_json: bool,
+    columns: Sequence[str],
+    cells: Callable[[T], Sequence[str]],
+    *,
+    to_json: Callable[[T], Any] | None = None,
+) -> None:
+    """`items` as a JSON list (`to_json`, default each item's `as_dict()`) or a table."""
+    if as_json:
+        print_json([to_json(v) if to_json else v.as_dict() for v in items])  # type: ignore[attr-defined]
+        return
+    table = Table(*columns)
+    for v in items:
+        table.add_row(*cells(v))
+    console.print(table)
+
+
+def read_upload(path: Path, field: str) -> bytes:
+    """The bytes of a file to keep on record; refused naming `field` if unreadable or too big."""
+    limit = attachments.MAX_ATTACHMENT_BYTES
+    try:
+        if path.stat().st_size > limit:
+            raise ValidationError(
+                f"{path} is larger than {limit // (1024 * 1024)} MiB", field=field
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}", field=field) from None
+
+
+def keep_file(
+    ctx: SiteContext, path: Path, *, kind: str, field: str = "file", actor: Actor | None = None
+) -> int:
+    """Keep the file at `path` on record (`vigil.site.records.attachments`); its id."""
+    data = read_upload(path, field)
+    attachments.check_file(data, field=field)
+    att = attachments.store(ctx, data, kind=kind, filename=path.name, actor=actor or Actor.cli())
+    return att.id
+
+
+def attachment_or_file(
+    ctx: SiteContext, attachment_id: int | None, path: Path | None, *, kind: str
+) -> int | None:
+    """The attachment a record cites: `--attachment-id`, or `--file` kept on record now."""
+    if path is None:
+        return attachment_id
+    if attachment_id is not None:
+        raise ValidationError("give --attachment-id or --file, not both", field="file")
+    return keep_file(ctx, path, kind=kind)

@@ -8,23 +8,22 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vigil.cli.common import console, open_site, print_json
+from vigil.cli.common import JsonOpt, console, open_site, print_json, read_upload
 from vigil.clock import us_to_iso
 from vigil.errors import ValidationError
 from vigil.regulation import LOCATION_TYPES, SITE_CATEGORIES, SITE_KINDS
-from vigil.site.records import attachments
+from vigil.site.records import attachments, positions
 from vigil.site.records import profile as records
 from vigil.site.records.attachments import Actor
+from vigil.site.records.common import today
 from vigil.site.records.coverage import coverage
-from vigil.site.records.profile import PositionInput
+from vigil.site.records.positions import PositionInput
 
 site_app = typer.Typer(help="The site's profile, key positions and coverage.", no_args_is_help=True)
 profile_app = typer.Typer(help="The unit and its system (A7, A9, A11, A13).", no_args_is_help=True)
 positions_app = typer.Typer(help="The key positions the unit confirmed (A7.2).")
 site_app.add_typer(profile_app, name="profile")
 site_app.add_typer(positions_app, name="positions")
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 def _opt(name: str, help_: str) -> Any:
@@ -142,14 +141,14 @@ def set_(
     blobs: dict[str, bytes] = {}
     for kind, path in files.items():
         if path is not None:
-            blobs[kind] = _read(path, kind)
+            blobs[kind] = read_upload(path, kind)
             attachments.check_file(blobs[kind], field=kind)
     if not changes and not blobs:
         raise ValidationError("give at least one field to set (see --help)", field="profile")
     # Check the whole profile before any file is kept, so a refusal leaves nothing behind.
     with ctx.sessions() as s:
         current = records.get_profile(ctx)
-        records.validate(s, current.values if current else None, changes, on=records.today(ctx))
+        records.validate(s, current.values if current else None, changes, on=today(ctx))
     for kind, data in blobs.items():
         path = files[kind]
         assert path is not None
@@ -164,23 +163,14 @@ def set_(
         console.print(f"{c.state} {c.article}: {c.message}", highlight=False)
 
 
-def _read(path: Path, field: str) -> bytes:
-    try:
-        if path.stat().st_size > attachments.MAX_ATTACHMENT_BYTES:
-            raise ValidationError(f"{path} is larger than 20 MiB", field=field)
-        return path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"cannot read {path}: {exc.strerror}", field=field) from None
-
-
 @positions_app.callback(invoke_without_command=True)
-def positions(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def positions_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The key positions (no subcommand: list them, with suggestions from the categories)."""
     if ctx.invoked_subcommand is not None:
         return
     site = open_site()
-    confirmed = records.list_positions(site)
-    suggested = records.suggested_positions(site)
+    confirmed = positions.list_positions(site)
+    suggested = positions.suggested_positions(site)
     if as_json:
         print_json(
             {
@@ -210,7 +200,7 @@ def positions_add(
     note: Annotated[str, typer.Option("--note", help="Free text.")] = "",
 ) -> None:
     """Add a key position the unit decided on (A7.2)."""
-    pos = records.add_position(
+    pos = positions.add_position(
         open_site(), PositionInput(code, label, category, not optional, note), Actor.cli()
     )
     console.print(f"added key position [bold]{pos.code}[/bold] ({pos.label})")
@@ -219,7 +209,7 @@ def positions_add(
 @positions_app.command("drop")
 def positions_drop(code: Annotated[str, typer.Argument(help="The position's code.")]) -> None:
     """Drop a key position that does not apply to this site (A7.2)."""
-    pos = records.drop_position(open_site(), code, Actor.cli())
+    pos = positions.drop_position(open_site(), code, Actor.cli())
     console.print(f"dropped key position [bold]{pos.code}[/bold] ({pos.label})")
 
 

@@ -9,13 +9,24 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from vigil.cli.common import console, open_site, print_json
-from vigil.clock import parse_instant, us_to_iso
-from vigil.site.records import maintenance, room, staff
+from vigil.cli.common import (
+    FileOpt,
+    JsonOpt,
+    SinceOpt,
+    UntilOpt,
+    attachment_or_file,
+    console,
+    instant,
+    open_site,
+    print_json,
+    show,
+    when,
+)
+from vigil.clock import parse_instant
+from vigil.site.records import maintenance, room, shifts, staff
 from vigil.site.records.attachments import Actor
-from vigil.site.records.staff import parse_day
+from vigil.site.records.common import day_or_today, today
 
 staff_app = typer.Typer(help="The monitoring-room roster and training.", no_args_is_help=True)
 shift_app = typer.Typer(help="Watch-duty shifts and handovers (A17.1).", no_args_is_help=True)
@@ -27,21 +38,9 @@ staff_app.add_typer(shift_app, name="shift")
 maintenance_app.add_typer(contract_app, name="contract")
 maintenance_app.add_typer(log_app, name="log")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="ISO 8601 instant.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="ISO 8601 instant.")]
-
 
 def _by() -> Actor:
     return Actor.cli()
-
-
-def _at(text: str | None, field: str) -> int | None:
-    return parse_instant(text, field=field) if text else None
-
-
-def _t(us: int | None) -> str:
-    return us_to_iso(us) if us is not None else "-"
 
 
 # -- vigil staff ------------------------------------------------------------------------------
@@ -76,13 +75,11 @@ def staff_list(
     current: Annotated[bool, typer.Option("--current", help="Only people on the roster.")] = False,
 ) -> None:
     """The roster, with the last training and secrecy education of each person."""
-    people = staff.list_staff(open_site(), include_left=not current)
-    if as_json:
-        print_json([v.as_dict() for v in people])
-        return
-    table = Table("id", "name", "duty", "account", "joined", "left", "training", "secrecy")
-    for v in people:
-        table.add_row(
+    show(
+        staff.list_staff(open_site(), include_left=not current),
+        as_json,
+        ("id", "name", "duty", "account", "joined", "left", "training", "secrecy"),
+        lambda v: (
             str(v.id),
             v.name,
             f"{v.duty} {v.duty_zh}",
@@ -91,8 +88,8 @@ def staff_list(
             v.left_on or "-",
             v.last_training_on or "none",
             v.last_secrecy_on or "none",
-        )
-    console.print(table)
+        ),
+    )
 
 
 @staff_app.command("train")
@@ -131,12 +128,11 @@ def staff_leave(
 @staff_app.command("untrained")
 def staff_untrained(
     as_json: JsonOpt = False,
-    today: Annotated[str | None, typer.Option("--today", help="YYYY-MM-DD.")] = None,
+    on: Annotated[str | None, typer.Option("--today", help="YYYY-MM-DD.")] = None,
 ) -> None:
     """People on the roster without training or secrecy education (A17.1)."""
     ctx = open_site()
-    day = parse_day(today, "today") if today else staff.today(ctx)
-    people = staff.untrained_staff(ctx, day)
+    people = staff.untrained_staff(ctx, day_or_today(ctx, on))
     if as_json:
         print_json([u.as_dict() for u in people])
         return
@@ -157,7 +153,7 @@ def shift_add(
     post: Annotated[str, typer.Option("--post")] = "",
 ) -> None:
     """Schedule a watch shift (no overlap with the person's other shifts)."""
-    v = staff.add_shift(
+    v = shifts.add_shift(
         open_site(),
         staff_id,
         starts_us=parse_instant(starts, field="starts"),
@@ -165,7 +161,7 @@ def shift_add(
         post=post,
         by=_by(),
     )
-    console.print(f"shift #{v.id}: {v.staff_name} {_t(v.starts_us)} → {_t(v.ends_us)}")
+    console.print(f"shift #{v.id}: {v.staff_name} {when(v.starts_us)} → {when(v.ends_us)}")
 
 
 @shift_app.command("handover")
@@ -175,31 +171,29 @@ def shift_handover(
     note: Annotated[str, typer.Option("--note", help="What the next person must know.")],
 ) -> None:
     """Hand the watch over with a note."""
-    v = staff.handover(open_site(), shift_id, to_staff_id=to, note=note, by=_by())
+    v = shifts.handover(open_site(), shift_id, to_staff_id=to, note=note, by=_by())
     console.print(f"shift #{v.id} handed over to {v.handover_to_name}")
 
 
 @shift_app.command("list")
 def shift_list(as_json: JsonOpt = False, since: SinceOpt = None, until: UntilOpt = None) -> None:
     """Shifts, earliest first, with their handovers."""
-    shifts = staff.list_shifts(
-        open_site(), since_us=_at(since, "since"), until_us=_at(until, "until")
-    )
-    if as_json:
-        print_json([v.as_dict() for v in shifts])
-        return
-    table = Table("id", "staff", "starts", "ends", "post", "handed to", "note")
-    for v in shifts:
-        table.add_row(
+    show(
+        shifts.list_shifts(
+            open_site(), since_us=instant(since, "since"), until_us=instant(until, "until")
+        ),
+        as_json,
+        ("id", "staff", "starts", "ends", "post", "handed to", "note"),
+        lambda v: (
             str(v.id),
             v.staff_name,
-            _t(v.starts_us),
-            _t(v.ends_us),
+            when(v.starts_us),
+            when(v.ends_us),
             v.post,
             v.handover_to_name or "-",
             v.handover_note,
-        )
-    console.print(table)
+        ),
+    )
 
 
 # -- vigil room -------------------------------------------------------------------------------
@@ -220,10 +214,10 @@ def room_enter(
         staff_id=staff_id,
         person_name=name,
         organisation=organisation,
-        entered_us=_at(at, "entered"),
+        entered_us=instant(at, "entered"),
         by=_by(),
     )
-    console.print(f"entry #{v.id}: {v.person_name} at {_t(v.entered_us)}", highlight=False)
+    console.print(f"entry #{v.id}: {v.person_name} at {when(v.entered_us)}", highlight=False)
     if v.flagged:
         console.print(f"[red]flagged:[/red] {v.flag_reason}", highlight=False)
 
@@ -234,8 +228,8 @@ def room_leave(
     at: Annotated[str | None, typer.Option("--at", help="ISO 8601; default now.")] = None,
 ) -> None:
     """Log that the person of an entry left the room."""
-    v = room.leave(open_site(), entry_id, left_us=_at(at, "left"), by=_by())
-    console.print(f"entry #{v.id}: {v.person_name} left at {_t(v.left_us)}", highlight=False)
+    v = room.leave(open_site(), entry_id, left_us=instant(at, "left"), by=_by())
+    console.print(f"entry #{v.id}: {v.person_name} left at {when(v.left_us)}", highlight=False)
 
 
 @room_app.command("list")
@@ -247,23 +241,23 @@ def room_list(
 ) -> None:
     """The entry log, earliest first; flagged entries are possible A24(4) breaches."""
     ctx = open_site()
-    since_us, until_us = _at(since, "since"), _at(until, "until")
-    entries = room.list_entries(ctx, since_us=since_us, until_us=until_us, flagged_only=flagged)
-    if as_json:
-        print_json([v.as_dict() for v in entries])
-        return
-    table = Table("id", "person", "organisation", "reason", "entered", "left", "flag")
-    for v in entries:
-        table.add_row(
+    since_us, until_us = instant(since, "since"), instant(until, "until")
+    show(
+        room.list_entries(ctx, since_us=since_us, until_us=until_us, flagged_only=flagged),
+        as_json,
+        ("id", "person", "organisation", "reason", "entered", "left", "flag"),
+        lambda v: (
             str(v.id),
             v.person_name,
             v.organisation or "-",
             v.reason,
-            _t(v.entered_us),
-            _t(v.left_us),
+            when(v.entered_us),
+            when(v.left_us),
             f"{v.flag_reason.split(':', 1)[0]} (A24(4))" if v.flagged else "-",
-        )
-    console.print(table)
+        ),
+    )
+    if as_json:
+        return
     counts = room.room_counts(ctx, since_us, until_us)
     console.print(
         f"{counts.entries} entries, {counts.flagged} flagged (A16(4), A24(4)), "
@@ -291,9 +285,11 @@ def contract_add(
     attachment_id: Annotated[
         int | None, typer.Option("--attachment-id", help="The signed contract on file.")
     ] = None,
+    file: FileOpt = None,
 ) -> None:
-    """Record a maintenance contract (A16(2))."""
+    """Record a maintenance contract (A16(2)); `--file` keeps the signed copy on record."""
     ctx = open_site()
+    attachment_id = attachment_or_file(ctx, attachment_id, file, kind="contract")
     c = maintenance.add_contract(
         ctx,
         contractor=contractor,
@@ -306,7 +302,7 @@ def contract_add(
         by=_by(),
     )
     console.print(f"contract #{c.id} with {c.contractor}, {c.starts_on} – {c.ends_on}")
-    for f in maintenance.contract_shortfalls(ctx, staff.today(ctx)):
+    for f in maintenance.contract_shortfalls(ctx, today(ctx)):
         if f.contract_id == c.id:
             console.print(f"[red]A16(2) shortfall:[/red] {'; '.join(f.problems)}")
 
@@ -315,28 +311,24 @@ def contract_add(
 def contract_list(as_json: JsonOpt = False) -> None:
     """Contracts, with what each lacks under A16(2)."""
     ctx = open_site()
-    contracts = maintenance.list_contracts(ctx)
-    short = {f.contract_id: f for f in maintenance.contract_shortfalls(ctx, staff.today(ctx))}
-    if as_json:
-        print_json(
-            [
-                {**c.as_dict(), "shortfall": list(short[c.id].problems) if c.id in short else []}
-                for c in contracts
-            ]
-        )
-        return
-    table = Table("id", "contractor", "from", "to", "clause", "file", "A16(2)")
-    for c in contracts:
-        table.add_row(
+    problems = {
+        f.contract_id: list(f.problems) for f in maintenance.contract_shortfalls(ctx, today(ctx))
+    }
+    show(
+        maintenance.list_contracts(ctx),
+        as_json,
+        ("id", "contractor", "from", "to", "clause", "file", "A16(2)"),
+        lambda c: (
             str(c.id),
             c.contractor,
             c.starts_on,
             c.ends_on,
             "yes" if c.security_clause else "no",
             str(c.attachment_id or "-"),
-            "; ".join(short[c.id].problems) if c.id in short else "ok",
-        )
-    console.print(table)
+            "; ".join(problems.get(c.id, [])) or "ok",
+        ),
+        to_json=lambda c: {**c.as_dict(), "shortfall": problems.get(c.id, [])},
+    )
 
 
 @log_app.command("add")
@@ -348,22 +340,28 @@ def log_add(
     camera: Annotated[str | None, typer.Option("--camera", help="Camera name.")] = None,
     contract_id: Annotated[int | None, typer.Option("--contract")] = None,
     outcome: Annotated[str, typer.Option("--outcome")] = "",
-    attachment_id: Annotated[int | None, typer.Option("--attachment-id")] = None,
+    attachment_id: Annotated[
+        int | None, typer.Option("--attachment-id", help="A report, plan or photo on file.")
+    ] = None,
+    file: FileOpt = None,
 ) -> None:
-    """Append to the maintenance and fault log (A16(1))."""
+    """Append to the maintenance and fault log (A16(1)); `--file` keeps the report or the
+    emergency plan on record."""
+    ctx = open_site()
+    attachment_id = attachment_or_file(ctx, attachment_id, file, kind="maintenance")
     v = maintenance.add_log(
-        open_site(),
+        ctx,
         kind=kind,
         summary=summary,
         performed_by=performed_by,
-        at_us=_at(at, "at"),
+        at_us=instant(at, "at"),
         camera=camera,
         contract_id=contract_id,
         outcome=outcome,
         attachment_id=attachment_id,
         by=_by(),
     )
-    console.print(f"log #{v.id}: {v.kind} ({v.kind_zh}) at {_t(v.at_us)}")
+    console.print(f"log #{v.id}: {v.kind} ({v.kind_zh}) at {when(v.at_us)}")
 
 
 @log_app.command("resolve")
@@ -374,9 +372,9 @@ def log_resolve(
 ) -> None:
     """Close a fault."""
     v = maintenance.resolve(
-        open_site(), record_id, outcome=outcome, resolved_us=_at(at, "resolved"), by=_by()
+        open_site(), record_id, outcome=outcome, resolved_us=instant(at, "resolved"), by=_by()
     )
-    console.print(f"fault #{v.id} resolved at {_t(v.resolved_us)}")
+    console.print(f"fault #{v.id} resolved at {when(v.resolved_us)}")
 
 
 @log_app.command("list")
@@ -393,25 +391,25 @@ def log_list(
         ctx,
         kind=kind,
         open_only=open_only,
-        since_us=_at(since, "since"),
-        until_us=_at(until, "until"),
+        since_us=instant(since, "since"),
+        until_us=instant(until, "until"),
     )
-    if as_json:
-        print_json([v.as_dict() for v in entries])
-        return
-    table = Table("id", "kind", "at", "camera", "summary", "by", "resolved")
-    for v in entries:
-        resolved = _t(v.resolved_us) if v.kind == "fault" else ""
-        table.add_row(
+    show(
+        entries,
+        as_json,
+        ("id", "kind", "at", "camera", "summary", "by", "resolved"),
+        lambda v: (
             str(v.id),
             v.kind,
-            _t(v.at_us),
+            when(v.at_us),
             v.camera_name or "-",
             v.summary,
             v.performed_by,
-            "open" if v.open_fault else resolved,
-        )
-    console.print(table)
+            "open" if v.open_fault else (when(v.resolved_us) if v.kind == "fault" else ""),
+        ),
+    )
+    if as_json:
+        return
     r = maintenance.routine_summary(ctx)
     console.print(
         f"last security check {r.last_security_check_on or 'never'}, last drill "

@@ -19,7 +19,8 @@ from vigil.db.models import Camera, Segment
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.media.urls import redact_url, validate_camera_url
 from vigil.regulation.retention import check_max_retention_days, check_retention_days
-from vigil.site.records.siting import PURPOSE_MAX, check_location_type, check_text, new_siting
+from vigil.site.records.common import text_field
+from vigil.site.records.siting import PURPOSE_MAX, check_location_type, new_siting
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -90,7 +91,7 @@ class CameraRegistry:
         if location_type is not None:
             with self.ctx.sessions() as s:  # refuse an A8 place before anything is written
                 check_location_type(s, location_type)
-            check_text(purpose, "purpose", PURPOSE_MAX)
+            text_field(purpose, "purpose", PURPOSE_MAX)
         with self.ctx.sessions.begin() as s:
             existing = s.scalar(select(Camera).where(Camera.name == name))
             if existing is not None:

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
 from vigil.errors import ValidationError
-from vigil.site.api.profile import actor_of
+from vigil.site.api.common import actor_of
 from vigil.site.deps import Principal, SignedIn, ViewsRecords, audit, site
 from vigil.site.records import attachments
 from vigil.site.records.attachments import MAX_ATTACHMENT_BYTES

@@ -6,27 +6,29 @@ The signed contract and the emergency plan are `attachments` rows, cited by id.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from vigil.clock import us_to_iso
-from vigil.site.api.staff import actor, instant
+from vigil.site.api.common import (
+    PeriodQuery,
+    StrictBody,
+    actor_of,
+    cite_attachment,
+    cite_attachments,
+    instant,
+    with_times,
+)
 from vigil.site.deps import KeepsMaintenanceLog, ManagesSite, ViewsRecords, site
 from vigil.site.records import maintenance
-from vigil.site.records.maintenance import LogView
-from vigil.site.records.staff import parse_day, today
+from vigil.site.records.common import day_or_today
+from vigil.site.records.maintenance import ContractView, LogView
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"])
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class NewContract(_Body):
+class NewContract(StrictBody):
     contractor: str = Field(description="The maintenance company.")
     credit_code: str = Field("", description="Its unified social credit code (GB 32100).")
     scope: str = Field(description="What the contractor maintains.")
@@ -38,12 +40,12 @@ class NewContract(_Body):
     attachment_id: int | None = Field(None, description="The signed contract's attachment.")
 
 
-class ContractChange(_Body):
+class ContractChange(StrictBody):
     security_clause: bool | None = Field(None, strict=True)
     attachment_id: int | None = None
 
 
-class NewLogEntry(_Body):
+class NewLogEntry(StrictBody):
     kind: str = Field(description=", ".join(maintenance.LOG_KINDS) + ".")
     summary: str = Field(description="What was done or found.")
     performed_by: str = Field(description="Who did it (person or company).")
@@ -54,37 +56,30 @@ class NewLogEntry(_Body):
     attachment_id: int | None = Field(None, description="Report, plan or photo on file.")
 
 
-class Resolve(_Body):
+class Resolve(StrictBody):
     outcome: str = Field(description="What fixed the fault.")
     resolved: str | None = Field(None, description="ISO 8601; default now.")
 
 
-def _log(v: LogView) -> dict[str, Any]:
-    return {
-        **v.as_dict(),
-        "at": us_to_iso(v.at_us),
-        "resolved": us_to_iso(v.resolved_us) if v.resolved_us is not None else None,
-    }
+def _contract(request: Request, v: ContractView) -> dict[str, Any]:
+    return cite_attachment(site(request), v.as_dict(), "attachment_id")
+
+
+def _logs(request: Request, views: list[LogView]) -> list[dict[str, Any]]:
+    rows = [with_times(v.as_dict(), at=v.at_us, resolved=v.resolved_us) for v in views]
+    return cite_attachments(site(request), rows, "attachment_id")
 
 
 @router.get("/contracts")
 def list_contracts(request: Request, who: ViewsRecords) -> list[dict[str, Any]]:
-    return [c.as_dict() for c in maintenance.list_contracts(site(request))]
+    rows = [c.as_dict() for c in maintenance.list_contracts(site(request))]
+    return cite_attachments(site(request), rows, "attachment_id")
 
 
 @router.post("/contracts", status_code=201)
 def add_contract(body: NewContract, request: Request, who: ManagesSite) -> dict[str, Any]:
-    return maintenance.add_contract(
-        site(request),
-        contractor=body.contractor,
-        credit_code=body.credit_code,
-        scope=body.scope,
-        starts_on=body.starts_on,
-        ends_on=body.ends_on,
-        security_clause=body.security_clause,
-        attachment_id=body.attachment_id,
-        by=actor(who),
-    ).as_dict()
+    contract = body.model_dump()
+    return _contract(request, maintenance.add_contract(site(request), **contract, by=actor_of(who)))
 
 
 @router.get("/contracts/shortfalls")
@@ -95,7 +90,7 @@ def shortfalls(
 ) -> list[dict[str, Any]]:
     """Contracts in force without the security clause or the signed copy (A16(2))."""
     ctx = site(request)
-    day: date = parse_day(today_, "today") if today_ else today(ctx)
+    day = day_or_today(ctx, today_)
     return [c.as_dict() for c in maintenance.contract_shortfalls(ctx, day)]
 
 
@@ -103,65 +98,47 @@ def shortfalls(
 def change_contract(
     contract_id: int, body: ContractChange, request: Request, who: ManagesSite
 ) -> dict[str, Any]:
-    return maintenance.update_contract(
-        site(request),
-        contract_id,
-        security_clause=body.security_clause,
-        attachment_id=body.attachment_id,
-        by=actor(who),
-    ).as_dict()
+    change = body.model_dump()
+    view = maintenance.update_contract(site(request), contract_id, **change, by=actor_of(who))
+    return _contract(request, view)
 
 
 @router.get("/log")
 def list_log(
     request: Request,
     who: ViewsRecords,
+    period: PeriodQuery,
     kind: str | None = Query(None),
     open_: bool = Query(False, alias="open", description="Only faults not yet resolved."),
-    since: str | None = Query(None, description="ISO 8601."),
-    until: str | None = Query(None, description="ISO 8601."),
 ) -> list[dict[str, Any]]:
+    """Log entries dated in the period, latest first."""
     entries = maintenance.list_log(
         site(request),
         kind=kind or None,
         open_only=open_,
-        since_us=instant(since, "since"),
-        until_us=instant(until, "until"),
+        since_us=period.since_us,
+        until_us=period.until_us,
     )
-    return [_log(v) for v in entries]
+    return _logs(request, entries)
 
 
 @router.post("/log", status_code=201)
 def add_log(body: NewLogEntry, request: Request, who: KeepsMaintenanceLog) -> dict[str, Any]:
-    return _log(
-        maintenance.add_log(
-            site(request),
-            kind=body.kind,
-            summary=body.summary,
-            performed_by=body.performed_by,
-            at_us=instant(body.at, "at"),
-            camera=body.camera,
-            contract_id=body.contract_id,
-            outcome=body.outcome,
-            attachment_id=body.attachment_id,
-            by=actor(who),
-        )
-    )
+    entry = body.model_dump(exclude={"at"})
+    at_us = instant(body.at, "at")
+    view = maintenance.add_log(site(request), **entry, at_us=at_us, by=actor_of(who))
+    return _logs(request, [view])[0]
 
 
 @router.post("/log/{record_id}/resolve")
 def resolve(
     record_id: int, body: Resolve, request: Request, who: KeepsMaintenanceLog
 ) -> dict[str, Any]:
-    return _log(
-        maintenance.resolve(
-            site(request),
-            record_id,
-            outcome=body.outcome,
-            resolved_us=instant(body.resolved, "resolved"),
-            by=actor(who),
-        )
+    resolved_us = instant(body.resolved, "resolved")
+    view = maintenance.resolve(
+        site(request), record_id, outcome=body.outcome, resolved_us=resolved_us, by=actor_of(who)
     )
+    return _logs(request, [view])[0]
 
 
 @router.get("/summary")

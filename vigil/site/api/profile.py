@@ -11,18 +11,16 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from vigil.regulation import KEY_POSITIONS, LOCATION_TYPES, SITE_CATEGORIES, SITE_KINDS, Builder
-from vigil.site.deps import ManagesSite, Principal, ViewsRecords, site
+from vigil.site.api.common import actor_of, cite_attachment
+from vigil.site.deps import ManagesSite, ViewsRecords, site
+from vigil.site.records import positions
 from vigil.site.records import profile as records
-from vigil.site.records.attachments import KINDS, Actor
+from vigil.site.records.attachments import KINDS
 from vigil.site.records.coverage import coverage
-from vigil.site.records.profile import PROJECT_KINDS, PositionInput
+from vigil.site.records.positions import PositionInput
+from vigil.site.records.profile import ATTACHMENT_FIELDS, PROJECT_KINDS, ProfileView
 
 router = APIRouter(tags=["profile"])
-
-
-def actor_of(who: Principal) -> Actor:
-    """The signed-in caller as the audit log registers them."""
-    return Actor(who.user.username, who.user.role.value, who.client_addr)
 
 
 class ProfileChange(BaseModel):
@@ -94,25 +92,30 @@ def catalogue(who: ViewsRecords) -> dict[str, Any]:
     }
 
 
+def _profile(request: Request, view: ProfileView | None) -> dict[str, Any]:
+    """{"profile": ...}, its documents cited as {id, filename, content_type, bytes, sha256}."""
+    if view is None:
+        return {"profile": None}
+    return {"profile": cite_attachment(site(request), view.as_dict(), *ATTACHMENT_FIELDS)}
+
+
 @router.get("/site/profile")
 def get_profile(request: Request, who: ViewsRecords) -> dict[str, Any]:
     """The profile (null until filled in) and what the measures say about it today."""
-    found = records.get_profile(site(request))
-    return {"profile": found.as_dict() if found else None}
+    return _profile(request, records.get_profile(site(request)))
 
 
 @router.put("/site/profile")
 def put_profile(body: ProfileChange, request: Request, who: ManagesSite) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
-    view = records.update_profile(site(request), changes, actor_of(who))
-    return {"profile": view.as_dict()}
+    return _profile(request, records.update_profile(site(request), changes, actor_of(who)))
 
 
 def _positions(request: Request) -> dict[str, Any]:
     ctx = site(request)
     return {
-        "positions": [p.as_dict() for p in records.list_positions(ctx)],
-        "suggested": [p.as_dict() for p in records.suggested_positions(ctx)],
+        "positions": [p.as_dict() for p in positions.list_positions(ctx)],
+        "suggested": [p.as_dict() for p in positions.suggested_positions(ctx)],
         "article": "A7.2",
     }
 
@@ -127,8 +130,23 @@ def get_positions(request: Request, who: ViewsRecords) -> dict[str, Any]:
 def put_positions(body: PositionsBody, request: Request, who: ManagesSite) -> dict[str, Any]:
     """Replace the key positions with the list given (the unit decides them, A7.2)."""
     entries = [PositionInput(**p.model_dump()) for p in body.positions]
-    records.set_positions(site(request), entries, actor_of(who))
+    positions.set_positions(site(request), entries, actor_of(who))
     return _positions(request)
+
+
+@router.post("/site/positions", status_code=201)
+def add_position(body: PositionBody, request: Request, who: ManagesSite) -> dict[str, Any]:
+    """Add one key position (the unit decides them, A7.2); 409 if the unit has it already."""
+    added = positions.add_position(site(request), PositionInput(**body.model_dump()), actor_of(who))
+    return {"added": added.as_dict(), **_positions(request)}
+
+
+@router.delete("/site/positions/{code}")
+def drop_position(code: str, request: Request, who: ManagesSite) -> dict[str, Any]:
+    """Drop one key position that does not apply to the site (A7.2); 409 while cameras are
+    sited there."""
+    dropped = positions.drop_position(site(request), code, actor_of(who))
+    return {"dropped": dropped.as_dict(), **_positions(request)}
 
 
 @router.get("/site/coverage")

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from vigil.clock import us_to_iso
-from vigil.site.api.staff import actor, instant
+from vigil.site.api.common import PeriodQuery, StrictBody, actor_of, instant, with_times
 from vigil.site.deps import KeepsRoomLog, ViewsRecords, site
 from vigil.site.records import room
 from vigil.site.records.room import EntryView
@@ -17,8 +16,7 @@ from vigil.site.records.room import EntryView
 router = APIRouter(prefix="/room", tags=["room"])
 
 
-class NewEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class NewEntry(StrictBody):
     reason: str = Field(description="Why the person entered.")
     staff_id: int | None = Field(None, description="A staff member on the roster, or ...")
     person_name: str | None = Field(None, description="... a visitor's name.")
@@ -26,32 +24,24 @@ class NewEntry(BaseModel):
     entered: str | None = Field(None, description="ISO 8601; default now.")
 
 
-class Leave(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Leave(StrictBody):
     left: str | None = Field(None, description="ISO 8601; default now.")
 
 
 def _entry(v: EntryView) -> dict[str, Any]:
-    return {
-        **v.as_dict(),
-        "entered": us_to_iso(v.entered_us),
-        "left": us_to_iso(v.left_us) if v.left_us is not None else None,
-    }
+    return with_times(v.as_dict(), entered=v.entered_us, left=v.left_us)
 
 
 @router.get("/entries")
 def list_entries(
     request: Request,
     who: ViewsRecords,
-    since: str | None = Query(None, description="ISO 8601; entries from this instant."),
-    until: str | None = Query(None, description="ISO 8601; entries before this instant."),
+    period: PeriodQuery,
     flagged: bool = Query(False, description="Only entries flagged under A16(4)."),
 ) -> list[dict[str, Any]]:
+    """Entries that began in the period, earliest first."""
     entries = room.list_entries(
-        site(request),
-        since_us=instant(since, "since"),
-        until_us=instant(until, "until"),
-        flagged_only=flagged,
+        site(request), since_us=period.since_us, until_us=period.until_us, flagged_only=flagged
     )
     return [_entry(v) for v in entries]
 
@@ -66,7 +56,7 @@ def enter(body: NewEntry, request: Request, who: KeepsRoomLog) -> dict[str, Any]
             person_name=body.person_name,
             organisation=body.organisation,
             entered_us=instant(body.entered, "entered"),
-            by=actor(who),
+            by=actor_of(who),
         )
     )
 
@@ -78,19 +68,11 @@ def get_entry(entry_id: int, request: Request, who: ViewsRecords) -> dict[str, A
 
 @router.post("/entries/{entry_id}/leave")
 def leave(entry_id: int, body: Leave, request: Request, who: KeepsRoomLog) -> dict[str, Any]:
-    return _entry(
-        room.leave(site(request), entry_id, left_us=instant(body.left, "left"), by=actor(who))
-    )
+    left_us = instant(body.left, "left")
+    return _entry(room.leave(site(request), entry_id, left_us=left_us, by=actor_of(who)))
 
 
 @router.get("/counts")
-def counts(
-    request: Request,
-    who: ViewsRecords,
-    since: str | None = Query(None, description="ISO 8601."),
-    until: str | None = Query(None, description="ISO 8601."),
-) -> dict[str, Any]:
+def counts(request: Request, who: ViewsRecords, period: PeriodQuery) -> dict[str, Any]:
     """Entries, flagged entries (possible A24(4) breaches) and people still inside."""
-    return room.room_counts(
-        site(request), instant(since, "since"), instant(until, "until")
-    ).as_dict()
+    return room.room_counts(site(request), period.since_us, period.until_us).as_dict()

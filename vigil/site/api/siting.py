@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
-from vigil.site.api.profile import actor_of
+from vigil.site.api.common import actor_of, cite_attachments
 from vigil.site.deps import ManagesSite, Principal, SignedIn, ViewsRecords, site
 from vigil.site.records import siting
+from vigil.site.records.siting import SitingView
 
 router = APIRouter(tags=["siting"])
 
@@ -48,9 +49,27 @@ class Approval(BaseModel):
     )
 
 
+CITED = ("sign_photo_id", "reference_view_id")
+"""The attachments a siting cites, shown as `sign_photo` and `reference_view`."""
+
+
+def _sitings(request: Request, views: list[SitingView]) -> list[dict[str, Any]]:
+    return cite_attachments(site(request), (v.as_dict() for v in views), *CITED)
+
+
+def _siting(request: Request, view: SitingView) -> dict[str, Any]:
+    return _sitings(request, [view])[0]
+
+
+@router.get("/siting")
+def list_sitings(request: Request, who: ViewsRecords) -> list[dict[str, Any]]:
+    """Every active camera's siting in one call (fields empty where none is recorded)."""
+    return _sitings(request, siting.list_sitings(site(request)))
+
+
 @router.get("/cameras/{name}/siting")
 def get_siting(name: str, request: Request, who: ViewsRecords) -> dict[str, Any]:
-    return siting.get_siting(site(request), name).as_dict()
+    return _siting(request, siting.get_siting(site(request), name))
 
 
 @router.put("/cameras/{name}/siting")
@@ -58,13 +77,13 @@ def put_siting(name: str, body: SitingChange, request: Request, who: ManagesSite
     """Record or change where a camera looks and why; A8 places are refused."""
     changes = body.model_dump(exclude_unset=True)
     view = siting.update_siting(site(request), name, actor_of(who), **changes)
-    return view.as_dict()
+    return _siting(request, view)
 
 
 @router.post("/cameras/{name}/reference", status_code=201)
 def take_reference(name: str, request: Request, who: AimsCameras) -> dict[str, Any]:
     """Snapshot the newest recording as the camera's view, pending approval (A14)."""
-    return siting.take_reference(site(request), name, actor_of(who)).as_dict()
+    return _siting(request, siting.take_reference(site(request), name, actor_of(who)))
 
 
 @router.post("/cameras/{name}/reference/approve")
@@ -74,4 +93,4 @@ def approve_reference(
     """An administrator approves the camera's pending view: its fixed range (A14)."""
     attachment_id = body.attachment_id if body else None
     view = siting.approve_reference(site(request), name, actor_of(who), attachment_id=attachment_id)
-    return view.as_dict()
+    return _siting(request, view)

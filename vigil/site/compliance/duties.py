@@ -20,7 +20,7 @@ from vigil.regulation.deadlines import (
 from vigil.regulation.penalties import VIOLATIONS, penalty_for
 from vigil.regulation.taxonomy import SITE_CATEGORIES, Builder, check_builder
 from vigil.site.compliance.evidence import Profile
-from vigil.site.compliance.findings import NO_PROFILE, Duty, Evidence, Finding, Status
+from vigil.site.compliance.findings import NO_PROFILE, Duty, Evidence, Finding, Status, met
 from vigil.site.compliance.findings import days as _days
 from vigil.site.compliance.findings import names as _names
 from vigil.site.compliance.operation import (
@@ -80,15 +80,13 @@ def check_a7(ev: Evidence) -> Finding:
             "or, with the bureau's guidance, drop the position from the list.",
             figures,
         )
-    return Finding(Status.MET, lines, "None.", figures)
+    return met(lines, figures)
 
 
 def check_a7_2(ev: Evidence) -> Finding:
     n = len(ev.coverage.positions)
     if ev.coverage.confirmed:
-        return Finding(
-            Status.MET, [f"the unit confirmed {n} key positions"], "None.", {"key_positions": n}
-        )
+        return met([f"the unit confirmed {n} key positions"], {"key_positions": n})
     return Finding(
         Status.NEEDS_EVIDENCE,
         [f"no key position confirmed; the default checklist ({n}) is assumed"],
@@ -123,9 +121,7 @@ def check_a8(ev: Evidence) -> Finding:
             "Record where each of these cameras looks (location type).",
             figures,
         )
-    return Finding(
-        Status.MET, [f"{len(ev.cameras)} cameras, none at a place A8 forbids"], "None.", figures
-    )
+    return met([f"{len(ev.cameras)} cameras, none at a place A8 forbids"], figures)
 
 
 def check_a9(ev: Evidence) -> Finding:
@@ -167,7 +163,7 @@ def check_a9(ev: Evidence) -> Finding:
             "Record the site's A7 categories.",
             {"builder": p.builder},
         )
-    return Finding(Status.MET, lines, "None.", {"builder": p.builder})
+    return met(lines, {"builder": p.builder})
 
 
 # --- A11, A13: commissioning, acceptance, filing -----------------------------------------
@@ -178,7 +174,7 @@ def check_a11(ev: Evidence) -> Finding:
         return NO_PROFILE
     p = ev.profile
     if p.project_kind == "existing":
-        return Finding(Status.MET, ["not a new or rebuilt project: A11 does not apply"], "None.")
+        return met(["not a new or rebuilt project: A11 does not apply"])
     if p.main_works_in_use_on is None:
         return Finding(
             Status.NEEDS_EVIDENCE,
@@ -201,7 +197,7 @@ def check_a11(ev: Evidence) -> Finding:
             "documents showing it was designed with the works.",
             figures,
         )
-    return Finding(Status.MET, [*lines, "put into use with the main works"], "None.", figures)
+    return met([*lines, "put into use with the main works"], figures)
 
 
 def check_a13_1(ev: Evidence) -> Finding:
@@ -209,13 +205,11 @@ def check_a13_1(ev: Evidence) -> Finding:
         return NO_PROFILE
     p = ev.profile
     if p.builder != Builder.GOVERNMENT.value:
-        return Finding(
-            Status.MET,
+        return met(
             [
                 f"built by the {p.builder}: acceptance by the government "
                 "does not apply (A13.2 filing does)"
-            ],
-            "None.",
+            ]
         )
     if p.accepted_on is None:
         return Finding(
@@ -230,7 +224,7 @@ def check_a13_1(ev: Evidence) -> Finding:
             [f"in use {p.commissioned_on}, accepted only {p.accepted_on}"],
             "Record the acceptance report; explain the early use to the bureau.",
         )
-    return Finding(Status.MET, [f"accepted {p.accepted_on}"], "None.")
+    return met([f"accepted {p.accepted_on}"])
 
 
 def filing_duty_id(profile: Profile | None) -> str:
@@ -254,9 +248,7 @@ def check_filing(ev: Evidence) -> Finding:
         return NO_PROFILE
     p = ev.profile
     if p.builder == Builder.GOVERNMENT.value and filing_duty_id(p) == "A13.2":
-        return Finding(
-            Status.MET, ["government-built: acceptance (A13.1) applies, not filing"], "None."
-        )
+        return met(["government-built: acceptance (A13.1) applies, not filing"])
     if p.delivered_on is None:
         return Finding(
             Status.NEEDS_EVIDENCE,

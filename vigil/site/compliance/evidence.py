@@ -1,78 +1,34 @@
-"""The figures a self-check stands on, read from the index as they are now.
+"""The figures a self-check stands on, read through the unit's record modules.
 
-Only reads: no row is written here. Each function gathers one kind of record with plain
-SQLAlchemy queries on `vigil.db.models`, so this package does not depend on the record
-modules being written beside it (`vigil/site/records/*`). Those can replace the queries
-later: `staff.untrained_staff(ctx, today)` for `untrained_staff`, `room.flagged_entries`
-for `flagged_room_entries`, `maintenance.contract_shortfalls(ctx, today)` for
-`contract_shortfalls`, `coverage` for `coverage_gaps`, `profile` for `load_profile`.
+Only reads: no row is written here. Where a record module judges something, its judgment
+is taken as it is, so the report and the record pages never disagree:
+`profile.get_profile` (the profile), `coverage.compute` (key positions without a camera),
+`staff.untrained_staff` (who lacks training or secrecy education), `room.room_counts` and
+`room.flagged_entries` (possible A24(4) breaches), `maintenance.contract_shortfalls`,
+`open_faults` and `routine_summary` (A16(1), A16(2)). What no record module gives, the
+material held per camera, open view alarms and the last seal, is read here.
 
-Dates the law counts in days are the unit's local calendar days: China Standard Time
-(UTC+8, no daylight saving), where every unit under the measures is.
+Dates the law counts in days are the unit's local calendar days (`unit_timezone`).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from vigil.clock import US_PER_DAY, US_PER_S, us_to_iso
+from vigil.clock import US_PER_DAY, us_to_iso
 from vigil.context import SiteContext
-from vigil.db.models import (
-    Alarm,
-    Attachment,
-    Camera,
-    CameraSiting,
-    DutyShift,
-    MaintenanceContract,
-    MaintenanceRecord,
-    RoomEntry,
-    Seal,
-    Segment,
-    SitePosition,
-    SiteProfile,
-    StaffMember,
-    TrainingRecord,
-)
-from vigil.errors import ValidationError
+from vigil.db.models import Alarm, Camera, Seal, Segment
 from vigil.regulation.privacy import LOCATION_TYPES
-from vigil.regulation.taxonomy import SITE_CATEGORIES, default_checklist
+from vigil.site.records import coverage as coverage_mod
+from vigil.site.records import maintenance, positions, profile, room, shifts, siting, staff
+from vigil.site.records.attachments import citations
+from vigil.site.records.coverage import CoverageReport, PositionCoverage
 
-UNIT_TZ = timezone(timedelta(hours=8), "CST")
-"""China Standard Time: the calendar the measures' days are counted in."""
-
-#: Training kinds that count as secrecy education (保密教育), A17.1.
-SECRECY_KINDS = frozenset({"secrecy", "secrecy_education", "保密教育"})
 #: Alarm kinds that mean a camera's view moved away from its approved reference (A16(3)).
 VIEW_ALARM_WORDS = ("displace", "view_moved", "view_changed", "moved")
-
-
-def local_today(now_us: int) -> date:
-    """The unit's calendar day at `now_us`."""
-    return datetime.fromtimestamp(now_us / US_PER_S, tz=UTC).astimezone(UNIT_TZ).date()
-
-
-def local_day_start_us(day: date) -> int:
-    """The instant local `day` begins."""
-    start = datetime(day.year, day.month, day.day, tzinfo=UNIT_TZ)
-    return int(start.timestamp()) * US_PER_S
-
-
-def parse_day(text: str | None, field_name: str) -> date | None:
-    """A stored `YYYY-MM-DD` day, or None; a malformed one names its field."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            f"{text!r} is not a date such as 2017-03-01; correct it in the site records",
-            field=field_name,
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -99,45 +55,42 @@ class Profile:
     acceptance_report: str | None
 
 
-def _attachment_name(s: Session, attachment_id: int | None) -> str | None:
-    if attachment_id is None:
-        return None
-    row = s.get(Attachment, attachment_id)
-    return row.filename if row is not None else None
-
-
 def load_profile(ctx: SiteContext) -> Profile | None:
-    """The site profile (one row), or None if the unit has not filled it in."""
-    with ctx.sessions() as s:
-        row = s.scalar(select(SiteProfile).order_by(SiteProfile.id).limit(1))
-        if row is None:
-            return None
-        try:
-            cats = json.loads(row.categories or "[]")
-        except ValueError:
-            cats = []
-        categories = tuple(str(c) for c in cats) if isinstance(cats, list) else ()
-        return Profile(
-            unit_name=row.unit_name,
-            credit_code=row.credit_code,
-            division_code=row.division_code,
-            address=row.address,
-            categories=categories,
-            site_kind=row.site_kind,
-            builder=row.builder,
-            contact_name=row.contact_name,
-            contact_phone=row.contact_phone,
-            project_kind=row.project_kind,
-            delivered_on=parse_day(row.delivered_on, "delivered_on"),
-            commissioned_on=parse_day(row.commissioned_on, "commissioned_on"),
-            main_works_started_on=parse_day(row.main_works_started_on, "main_works_started_on"),
-            main_works_in_use_on=parse_day(row.main_works_in_use_on, "main_works_in_use_on"),
-            accepted_on=parse_day(row.accepted_on, "accepted_on"),
-            filed_on=parse_day(row.filed_on, "filed_on"),
-            design_plan=_attachment_name(s, row.design_plan_id),
-            test_report=_attachment_name(s, row.test_report_id),
-            acceptance_report=_attachment_name(s, row.acceptance_report_id),
-        )
+    """The site profile, or None if the unit has not filled it in."""
+    view = profile.get_profile(ctx)
+    if view is None:
+        return None
+    v = view.values
+    files = citations(ctx, (v[f] for f in profile.ATTACHMENT_FIELDS))
+
+    def day(name: str) -> date | None:
+        return profile.parse_day(v[name], name) if v[name] else None
+
+    def filename(name: str) -> str | None:
+        cited = files.get(v[name]) if v[name] is not None else None
+        return str(cited["filename"]) if cited else None
+
+    return Profile(
+        unit_name=v["unit_name"],
+        credit_code=v["credit_code"],
+        division_code=v["division_code"],
+        address=v["address"],
+        categories=tuple(str(c) for c in v["categories"]),
+        site_kind=v["site_kind"],
+        builder=v["builder"],
+        contact_name=v["contact_name"] or "",
+        contact_phone=v["contact_phone"] or "",
+        project_kind=v["project_kind"] or "existing",
+        delivered_on=day("delivered_on"),
+        commissioned_on=day("commissioned_on"),
+        main_works_started_on=day("main_works_started_on"),
+        main_works_in_use_on=day("main_works_in_use_on"),
+        accepted_on=day("accepted_on"),
+        filed_on=day("filed_on"),
+        design_plan=filename("design_plan_id"),
+        test_report=filename("test_report_id"),
+        acceptance_report=filename("acceptance_report_id"),
+    )
 
 
 @dataclass(frozen=True)
@@ -164,20 +117,21 @@ class CameraFacts:
     reference_approved: bool
 
 
-def _location_names(code: str, positions: dict[str, str]) -> tuple[str, str, str | None]:
+def _location_names(code: str, labels: dict[str, str]) -> tuple[str, str, str | None]:
     entry = LOCATION_TYPES.get(code)
     if entry is not None:
         return entry.zh, entry.en, None if entry.allowed else entry.article
-    label = positions.get(code, code)
+    label = labels.get(code, code)
     return label, label, None
 
 
 def cameras(ctx: SiteContext) -> list[CameraFacts]:
     """Every active camera with its retention, the material held, and its siting (A14)."""
     now = ctx.clock.now_us()
+    sitings = {v.camera_id: v for v in siting.list_sitings(ctx)}
+    labels = {p.code: p.label for p in positions.list_positions(ctx)}
     out: list[CameraFacts] = []
     with ctx.sessions() as s:
-        positions = {p.code: p.label for p in s.scalars(select(SitePosition))}
         held = {
             int(cam_id): (int(n), oldest)
             for cam_id, n, oldest in s.execute(
@@ -186,18 +140,14 @@ def cameras(ctx: SiteContext) -> list[CameraFacts]:
                 .group_by(Segment.camera_id)
             )
         }
-        sitings = {row.camera_id: row for row in s.scalars(select(CameraSiting))}
         for cam in s.scalars(select(Camera).where(Camera.state == "active").order_by(Camera.name)):
             count, oldest = held.get(cam.id, (0, None))
             required_us = min(cam.retention_days * US_PER_DAY, max(now - cam.created_us, 0))
-            window_start = now - required_us
             reached = oldest if oldest is not None else now
-            missing_us = max(reached - window_start, 0)
-            siting = sitings.get(cam.id)
-            zh = en = ""
-            forbidden = None
-            if siting is not None:
-                zh, en, forbidden = _location_names(siting.location_type, positions)
+            missing_us = max(reached - (now - required_us), 0)
+            sited = sitings.get(cam.id)
+            where = sited.location_type if sited else None
+            zh, en, forbidden = _location_names(where, labels) if where else ("", "", None)
             out.append(
                 CameraFacts(
                     id=cam.id,
@@ -209,71 +159,42 @@ def cameras(ctx: SiteContext) -> list[CameraFacts]:
                     held_days=(now - oldest) // US_PER_DAY if oldest is not None else 0,
                     required_days=required_us // US_PER_DAY,
                     missing_days=missing_us // US_PER_DAY,
-                    location_type=siting.location_type if siting else None,
+                    location_type=where,
                     location_zh=zh,
                     location_en=en,
                     forbidden_article=forbidden,
-                    purpose=siting.purpose if siting else "",
-                    sign_installed=bool(siting and siting.sign_installed),
-                    sign_photo=bool(siting and siting.sign_photo_id is not None),
-                    reference_approved=bool(
-                        siting
-                        and siting.reference_view_id is not None
-                        and siting.reference_approved_us is not None
-                    ),
+                    purpose=sited.purpose if sited else "",
+                    sign_installed=bool(sited and sited.sign_installed),
+                    sign_photo=bool(sited and sited.sign_photo_id is not None),
+                    reference_approved=bool(sited and sited.reference_approved),
                 )
             )
     return out
 
 
 @dataclass(frozen=True)
-class PositionCover:
-    code: str
-    label: str
-    category: str
-    cameras: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Coverage:
     confirmed: bool
     """True if the unit confirmed its key positions (A7.2); else the default checklist."""
-    positions: tuple[PositionCover, ...]
+    report: CoverageReport
 
     @property
-    def gaps(self) -> tuple[PositionCover, ...]:
-        return tuple(p for p in self.positions if not p.cameras)
+    def positions(self) -> list[PositionCoverage]:
+        return self.report.positions
+
+    @property
+    def gaps(self) -> list[PositionCoverage]:
+        """Required positions with no camera sited there (A7)."""
+        return [p for p in self.report.positions if p.status == "gap"]
 
 
-def coverage_gaps(ctx: SiteContext, profile: Profile | None, cams: list[CameraFacts]) -> Coverage:
-    """For each required key position, the active cameras sited there (A7)."""
-    by_position: dict[str, list[str]] = {}
-    for cam in cams:
-        if cam.location_type is not None:
-            by_position.setdefault(cam.location_type, []).append(cam.name)
-    with ctx.sessions() as s:
-        rows = list(s.scalars(select(SitePosition).order_by(SitePosition.id)))
-    if rows:
-        wanted = [(r.code, r.label, r.category) for r in rows if r.required]
-        confirmed = True
-    else:
-        confirmed = False
-        wanted = []
-        seen: set[str] = set()
-        for cat in profile.categories if profile else ():
-            if cat not in SITE_CATEGORIES:
-                continue
-            for pos in default_checklist(cat):
-                if pos.code not in seen:
-                    seen.add(pos.code)
-                    wanted.append((pos.code, f"{pos.zh} {pos.en}", cat))
-    return Coverage(
-        confirmed,
-        tuple(
-            PositionCover(code, label, cat, tuple(by_position.get(code, ())))
-            for code, label, cat in wanted
-        ),
-    )
+def coverage_gaps(ctx: SiteContext) -> Coverage:
+    """For each required key position, the active cameras sited there (A7); without
+    confirmed positions, the default checklist of the profile's categories."""
+    confirmed = positions.list_positions(ctx)
+    wanted = confirmed or positions.suggested_positions(ctx)
+    report = coverage_mod.compute(wanted, coverage_mod.sited_cameras(ctx))
+    return Coverage(bool(confirmed), report)
 
 
 @dataclass(frozen=True)
@@ -281,42 +202,26 @@ class StaffFacts:
     active: tuple[str, ...]
     duties: dict[str, int]
     untrained: tuple[str, ...]
-    """Active staff with no training record at all (A17.1)."""
+    """Staff on the roster without a training record (A17.1)."""
     no_secrecy: tuple[str, ...]
-    """Active staff with no secrecy education (保密教育) on record (A17.1)."""
-    last_training_on: str | None
+    """Staff on the roster without secrecy education (保密教育) on record (A17.1)."""
     shifts_in_period: int
-    last_shift_end_us: int | None
 
 
-def untrained_staff(ctx: SiteContext, today: date, since_us: int) -> StaffFacts:
-    """The roster on `today`, who lacks training or secrecy education, and the watch shifts."""
-    iso_today = today.isoformat()
-    with ctx.sessions() as s:
-        staff = [
-            m
-            for m in s.scalars(select(StaffMember).order_by(StaffMember.name))
-            if m.joined_on <= iso_today and (m.left_on is None or m.left_on >= iso_today)
-        ]
-        trainings = list(s.scalars(select(TrainingRecord)))
-        shifts, last_end = s.execute(
-            select(func.count(), func.max(DutyShift.ends_us)).where(DutyShift.ends_us >= since_us)
-        ).one()
-    kinds: dict[int, set[str]] = {}
-    for t in trainings:
-        if t.held_on <= iso_today:
-            kinds.setdefault(t.staff_id, set()).add(t.kind)
+def staff_facts(ctx: SiteContext, today: date, since_us: int) -> StaffFacts:
+    """The roster on `today`, who lacks training or secrecy education, and the watch
+    shifts since `since_us`."""
+    roster = staff.list_staff(ctx, include_left=False, on=today)
+    lacking = staff.untrained_staff(ctx, today)
     duties: dict[str, int] = {}
-    for m in staff:
+    for m in roster:
         duties[m.duty] = duties.get(m.duty, 0) + 1
     return StaffFacts(
-        active=tuple(m.name for m in staff),
+        active=tuple(m.name for m in roster),
         duties=duties,
-        untrained=tuple(m.name for m in staff if not kinds.get(m.id)),
-        no_secrecy=tuple(m.name for m in staff if not (kinds.get(m.id, set()) & SECRECY_KINDS)),
-        last_training_on=max((t.held_on for t in trainings), default=None),
-        shifts_in_period=int(shifts),
-        last_shift_end_us=int(last_end) if last_end is not None else None,
+        untrained=tuple(u.name for u in lacking if "training" in u.missing),
+        no_secrecy=tuple(u.name for u in lacking if "secrecy" in u.missing),
+        shifts_in_period=len(shifts.list_shifts(ctx, since_us=since_us)),
     )
 
 
@@ -327,72 +232,58 @@ class RoomFacts:
     """`<time> <person> (<organisation>): <reason>` of each flagged entry in the period."""
 
 
-def flagged_room_entries(ctx: SiteContext, since_us: int, until_us: int) -> RoomFacts:
+def room_facts(ctx: SiteContext, since_us: int, until_us: int) -> RoomFacts:
     """Monitoring-room entries in the period, and those flagged as a possible A24(4) breach."""
-    with ctx.sessions() as s:
-        rows = list(
-            s.scalars(
-                select(RoomEntry)
-                .where(RoomEntry.entered_us >= since_us, RoomEntry.entered_us < until_us)
-                .order_by(RoomEntry.entered_us)
-            )
-        )
+    counts = room.room_counts(ctx, since_us, until_us)
     flagged = tuple(
-        f"{us_to_iso(r.entered_us)} {r.person_name}"
-        + (f" ({r.organisation})" if r.organisation else "")
-        + (f": {r.flag_reason}" if r.flag_reason else "")
-        for r in rows
-        if r.flagged
+        f"{us_to_iso(e.entered_us)} {e.person_name}"
+        + (f" ({e.organisation})" if e.organisation else "")
+        + (f": {e.flag_reason}" if e.flag_reason else "")
+        for e in room.flagged_entries(ctx, since_us, until_us)
     )
-    return RoomFacts(len(rows), flagged)
+    return RoomFacts(counts.entries, flagged)
 
 
 @dataclass(frozen=True)
 class MaintenanceFacts:
     contracts_in_force: tuple[str, ...]
+    """Contracts in force on the day, or signed to start later."""
     without_clause: tuple[str, ...]
-    """Contracts in force without the written security-responsibility clause (A16.2)."""
+    """Of those, the ones without the written security-responsibility clause (A16(2))."""
     without_file: tuple[str, ...]
-    """Contracts in force with the clause ticked but no signed copy on file."""
+    """Of those, the ones with the clause but no signed copy on file."""
     last: dict[str, int] = field(default_factory=dict)
-    """kind → the newest `at_us` (security_check, drill, emergency_plan, maintenance ...)."""
+    """kind → the newest `at_us` (security_check, drill, emergency_plan, maintenance)."""
     open_faults: tuple[str, ...] = ()
+    """`<time> <summary>` of each open fault, oldest first."""
 
 
-def contract_shortfalls(ctx: SiteContext, today: date) -> MaintenanceFacts:
-    """Contracts in force and their clause (A16(2)); the newest check, drill, plan (A16(1))."""
-    iso_today = today.isoformat()
-    with ctx.sessions() as s:
-        contracts = [
-            c
-            for c in s.scalars(select(MaintenanceContract).order_by(MaintenanceContract.id))
-            if c.starts_on <= iso_today <= c.ends_on
-        ]
-        last = {
-            str(kind): int(at)
-            for kind, at in s.execute(
-                select(MaintenanceRecord.kind, func.max(MaintenanceRecord.at_us)).group_by(
-                    MaintenanceRecord.kind
-                )
-            )
-        }
-        faults = [
-            f"{us_to_iso(r.at_us)} {r.summary}"
-            for r in s.scalars(
-                select(MaintenanceRecord)
-                .where(MaintenanceRecord.kind == "fault", MaintenanceRecord.resolved_us.is_(None))
-                .order_by(MaintenanceRecord.at_us)
-            )
-        ]
-    label = {c.id: f"{c.contractor} ({c.starts_on}–{c.ends_on})" for c in contracts}
+def maintenance_facts(ctx: SiteContext, today: date) -> MaintenanceFacts:
+    """Contracts and their shortfalls (A16(2)); the newest check, drill, plan, upkeep and
+    the open faults (A16(1))."""
+
+    def label(starts_on: str, ends_on: str, contractor: str) -> str:
+        return f"{contractor} ({starts_on}–{ends_on})"
+
+    current = [c for c in maintenance.list_contracts(ctx) if c.ends_on >= today.isoformat()]
+    short = maintenance.contract_shortfalls(ctx, today)
+    no_clause = [f for f in short if maintenance.NO_CLAUSE in f.problems]
+    no_file = [f for f in short if f not in no_clause and maintenance.NOT_ON_FILE in f.problems]
+    routine = maintenance.routine_summary(ctx)
+    last = {
+        "security_check": routine.last_security_check_us,
+        "drill": routine.last_drill_us,
+        "emergency_plan": routine.last_emergency_plan_us,
+        "maintenance": routine.last_maintenance_us,
+    }
     return MaintenanceFacts(
-        contracts_in_force=tuple(label.values()),
-        without_clause=tuple(label[c.id] for c in contracts if not c.security_clause),
-        without_file=tuple(
-            label[c.id] for c in contracts if c.security_clause and c.attachment_id is None
+        contracts_in_force=tuple(label(c.starts_on, c.ends_on, c.contractor) for c in current),
+        without_clause=tuple(label(f.starts_on, f.ends_on, f.contractor) for f in no_clause),
+        without_file=tuple(label(f.starts_on, f.ends_on, f.contractor) for f in no_file),
+        last={kind: at for kind, at in last.items() if at is not None},
+        open_faults=tuple(
+            f"{us_to_iso(v.at_us)} {v.summary}" for v in reversed(maintenance.open_faults(ctx))
         ),
-        last=last,
-        open_faults=tuple(faults),
     )
 
 

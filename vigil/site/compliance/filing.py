@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vigil.clock import local_date
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
 from vigil.regulation.deadlines import DeadlineState, DeadlineStatus, filing_status
@@ -50,7 +51,7 @@ def filing_form(ctx: SiteContext) -> dict[str, Any]:
             field="site_profile",
             article="A13.2",
         )
-    today = ev_mod.local_today(ctx.clock.now_us())
+    today = local_date(ctx.clock.now_us(), ctx.settings.unit_tz)
     deadline: dict[str, Any] = {"article": filing_duty_id(profile)}
     if profile.delivered_on is None:
         deadline.update(

@@ -76,6 +76,18 @@ NO_PROFILE = Finding(
 )
 
 
+def met(evidence: list[str], figures: dict[str, Any] | None = None) -> Finding:
+    """The duty is met: nothing to do."""
+    return Finding(Status.MET, evidence, "None.", figures or {})
+
+
+def no_camera(figures: dict[str, Any] | None = None) -> Finding:
+    """Nothing to judge a camera duty by: no camera is registered."""
+    return Finding(
+        Status.NEEDS_EVIDENCE, ["no camera registered"], "Register the cameras.", figures or {}
+    )
+
+
 def names(items: Sequence[str], limit: int = 12) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vigil.clock import us_to_iso
 from vigil.regulation.retention import MIN_RETENTION_DAYS
-from vigil.site.compliance.findings import Evidence, Finding, Status
+from vigil.site.compliance.findings import Evidence, Finding, Status, met, no_camera
 from vigil.site.compliance.findings import names as _names
 
 # --- A14, A16: signs, fixed view, safe operation -------------------------------------------
@@ -13,7 +13,7 @@ from vigil.site.compliance.findings import names as _names
 
 def check_a14(ev: Evidence) -> Finding:
     if not ev.cameras:
-        return Finding(Status.NEEDS_EVIDENCE, ["no camera registered"], "Register the cameras.")
+        return no_camera()
     no_siting = [c.name for c in ev.cameras if c.location_type is None]
     no_sign = [c.name for c in ev.cameras if not c.sign_installed]
     no_ref = [c.name for c in ev.cameras if not c.reference_approved]
@@ -44,9 +44,7 @@ def check_a14(ev: Evidence) -> Finding:
         )
     if no_photo:
         return Finding(Status.NEEDS_EVIDENCE, lines, "Attach a photo of each sign.", figures)
-    return Finding(
-        Status.MET, [f"all {len(ev.cameras)} cameras signed, view fixed"], "None.", figures
-    )
+    return met([f"all {len(ev.cameras)} cameras signed, view fixed"], figures)
 
 
 def check_a16_1(ev: Evidence) -> Finding:
@@ -85,7 +83,7 @@ def check_a16_1(ev: Evidence) -> Finding:
             "Record the security checks, the emergency plan and its drills in the maintenance log.",
             figures,
         )
-    return Finding(Status.MET, lines, "None.", figures)
+    return met(lines, figures)
 
 
 def check_a16_2(ev: Evidence) -> Finding:
@@ -117,12 +115,7 @@ def check_a16_2(ev: Evidence) -> Finding:
             "Attach the signed contracts.",
             figures,
         )
-    return Finding(
-        Status.MET,
-        [f"{len(m.contracts_in_force)} contracts with the clause, on file"],
-        "None.",
-        figures,
-    )
+    return met([f"{len(m.contracts_in_force)} contracts with the clause, on file"], figures)
 
 
 def check_a16_3(ev: Evidence) -> Finding:
@@ -151,9 +144,7 @@ def check_a16_3(ev: Evidence) -> Finding:
             "Record each camera's purpose and approve its reference view.",
             figures,
         )
-    return Finding(
-        Status.MET, ["purposes recorded; no camera moved from its approved view"], "None.", figures
-    )
+    return met(["purposes recorded; no camera moved from its approved view"], figures)
 
 
 def check_a16_4(ev: Evidence) -> Finding:
@@ -183,7 +174,7 @@ def check_a16_4(ev: Evidence) -> Finding:
             "Put the monitoring, management and maintenance staff on the roster.",
             figures,
         )
-    return Finding(Status.MET, lines, "None.", figures)
+    return met(lines, figures)
 
 
 def check_a17_1(ev: Evidence) -> Finding:
@@ -220,7 +211,7 @@ def check_a17_1(ev: Evidence) -> Finding:
             "Record the watch-duty shifts and their handovers.",
             figures,
         )
-    return Finding(Status.MET, lines, "None.", figures)
+    return met(lines, figures)
 
 
 # --- A17.2, A18: registration, retention, integrity ---------------------------------------
@@ -235,9 +226,7 @@ def check_a17_2_2(ev: Evidence) -> Finding:
             "Find who altered the audit log (`vigil audit verify`); report it.",
             figures,
         )
-    return Finding(
-        Status.MET, [f"{ev.audit_entries} registered acts; the chain holds"], "None.", figures
-    )
+    return met([f"{ev.audit_entries} registered acts; the chain holds"], figures)
 
 
 def check_a17_2_3(ev: Evidence) -> Finding:
@@ -269,10 +258,8 @@ def check_a17_2_3(ev: Evidence) -> Finding:
             figures,
         )
     if not ev.cameras:
-        return Finding(
-            Status.NEEDS_EVIDENCE, ["no camera registered"], "Register the cameras.", figures
-        )
-    return Finding(Status.MET, lines, "None.", figures)
+        return no_camera(figures)
+    return met(lines, figures)
 
 
 def check_a18_2(ev: Evidence) -> Finding:
@@ -304,4 +291,4 @@ def check_a18_2(ev: Evidence) -> Finding:
             "For a full check re-hash every file: `vigil compliance report --verify`.",
             figures,
         )
-    return Finding(Status.MET, lines, "None.", figures)
+    return met(lines, figures)

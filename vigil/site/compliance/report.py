@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 
 from vigil.audit.verify import verify_audit
-from vigil.clock import US_PER_DAY, us_to_iso
+from vigil.clock import US_PER_DAY, local_date, us_to_datetime, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
 from vigil.errors import ValidationError
@@ -51,7 +51,7 @@ def gather(ctx: SiteContext, *, full_verify: bool = False, period_days: int) -> 
     from sqlalchemy import func, select
 
     now = ctx.clock.now_us()
-    today = ev_mod.local_today(now)
+    today = local_date(now, ctx.settings.unit_tz)
     since = now - period_days * US_PER_DAY
     profile = ev_mod.load_profile(ctx)
     cams = ev_mod.cameras(ctx)
@@ -65,11 +65,11 @@ def gather(ctx: SiteContext, *, full_verify: bool = False, period_days: int) -> 
         period_days=period_days,
         profile=profile,
         cameras=cams,
-        coverage=ev_mod.coverage_gaps(ctx, profile, cams),
+        coverage=ev_mod.coverage_gaps(ctx),
         camera_states=_camera_states(ctx),
-        staff=ev_mod.untrained_staff(ctx, today, since),
-        room=ev_mod.flagged_room_entries(ctx, since, now + 1),
-        maintenance=ev_mod.contract_shortfalls(ctx, today),
+        staff=ev_mod.staff_facts(ctx, today, since),
+        room=ev_mod.room_facts(ctx, since, now + 1),
+        maintenance=ev_mod.maintenance_facts(ctx, today),
         view_alarms=ev_mod.view_alarms(ctx),
         audit_entries=audit_entries,
         audit_problems=audit_problems,
@@ -78,6 +78,12 @@ def gather(ctx: SiteContext, *, full_verify: bool = False, period_days: int) -> 
         segments_checked=integrity.segments_checked,
         last_seal_us=ev_mod.last_seal_us(ctx),
     )
+
+
+def time_zone(ctx: SiteContext, at_us: int) -> str:
+    """The unit's time zone as the report names it, e.g. `Asia/Shanghai (UTC+08:00)`."""
+    offset = us_to_datetime(at_us).astimezone(ctx.settings.unit_tz).strftime("%z")
+    return f"{ctx.settings.unit_timezone} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def _site_identity(ctx: SiteContext, ev: Evidence) -> dict[str, Any]:
@@ -128,7 +134,7 @@ def build_report(
         "generated_at": us_to_iso(ev.now_us),
         "generated_us": ev.now_us,
         "today": ev.today.isoformat(),
-        "time_zone": "UTC+08:00 (China Standard Time)",
+        "time_zone": time_zone(ctx, ev.now_us),
         "period_days": period_days,
         "integrity_check": ev.integrity_mode,
         "site": _site_identity(ctx, ev),

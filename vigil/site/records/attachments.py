@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -238,6 +239,26 @@ def get(ctx: SiteContext, attachment_id: int, *, field: str = "attachment") -> A
         if row is None:
             raise NotFoundError(f"no attachment with id {attachment_id}", field=field)
         return view(row)
+
+
+def citations(ctx: SiteContext, ids: Iterable[int | None]) -> dict[int, dict[str, Any]]:
+    """What a record shows of the attachments it cites: id → {id, filename, content_type,
+    bytes, sha256} (ids without a row are left out)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    with ctx.sessions() as s:
+        rows = s.scalars(select(Attachment).where(Attachment.id.in_(wanted)))
+        return {
+            r.id: {
+                "id": r.id,
+                "filename": r.filename,
+                "content_type": r.content_type,
+                "bytes": r.bytes,
+                "sha256": r.sha256,
+            }
+            for r in rows
+        }
 
 
 def list_(ctx: SiteContext, *, kind: str | None = None) -> list[AttachmentView]:

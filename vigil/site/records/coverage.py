@@ -16,7 +16,7 @@ from typing import Any
 
 from vigil.context import SiteContext
 from vigil.health.status import camera_reports
-from vigil.site.records.profile import PositionView, list_positions
+from vigil.site.records.positions import PositionView, list_positions
 from vigil.site.records.siting import list_sitings
 
 WORKING_STATE = "recording"

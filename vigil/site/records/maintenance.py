@@ -23,19 +23,18 @@ from sqlalchemy.orm import Session
 
 from vigil.context import SiteContext
 from vigil.db.models import Attachment, Camera, MaintenanceContract, MaintenanceRecord
+from vigil.db.sql import within
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.regulation.identifiers import check_credit_code
 from vigil.site.records.attachments import Actor, file_path
-from vigil.site.records.staff import (
-    audit,
-    check_text,
-    local_day,
-    not_in_future,
-    parse_day,
-)
+from vigil.site.records.common import audit, check_text, local_day, not_in_future, parse_day
 
 CONTRACT_ARTICLE = "A16(2)"
 ROUTINE_ARTICLE = "A16(1)"
+
+NO_CLAUSE = "no written security-responsibility clause"
+NOT_ON_FILE = "the signed contract is not on file"
+"""The problems `contract_shortfalls` names (A16(2))."""
 
 LOG_KINDS: dict[str, str] = {
     "maintenance": "维护保养",
@@ -279,9 +278,9 @@ def contract_shortfalls(ctx: SiteContext, today: date) -> list[ContractShortfall
         for c in s.scalars(q.order_by(MaintenanceContract.starts_on, MaintenanceContract.id)):
             problems: list[str] = []
             if not c.security_clause:
-                problems.append("no written security-responsibility clause")
+                problems.append(NO_CLAUSE)
             if not _on_file(ctx, s, c.attachment_id):
-                problems.append("the signed contract is not on file")
+                problems.append(NOT_ON_FILE)
             if problems:
                 out.append(
                     ContractShortfall(c.id, c.contractor, c.starts_on, c.ends_on, tuple(problems))
@@ -432,10 +431,7 @@ def list_log(
         q = q.where(MaintenanceRecord.kind == parse_log_kind(kind))
     if open_only:
         q = q.where(MaintenanceRecord.kind == "fault", MaintenanceRecord.resolved_us.is_(None))
-    if since_us is not None:
-        q = q.where(MaintenanceRecord.at_us >= since_us)
-    if until_us is not None:
-        q = q.where(MaintenanceRecord.at_us < until_us)
+    q = within(q, MaintenanceRecord.at_us, since_us, until_us)
     order = (MaintenanceRecord.at_us.desc(), MaintenanceRecord.id.desc())
     with ctx.sessions() as s:
         return [_log_view(r, name) for r, name in s.execute(q.order_by(*order))]
@@ -461,7 +457,7 @@ def routine_summary(ctx: SiteContext) -> RoutineSummary:
         )
 
     def day(us: int | None) -> str | None:
-        return local_day(us).isoformat() if us is not None else None
+        return local_day(ctx, us).isoformat() if us is not None else None
 
     check, drill = last.get("security_check"), last.get("drill")
     plan, upkeep = last.get("emergency_plan"), last.get("maintenance")

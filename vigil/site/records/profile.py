@@ -1,37 +1,30 @@
-"""The site profile (one row) and the unit's key positions (A7, A9, A11, A13).
+"""The site profile (one row): the unit and its system (A7, A9, A11, A13).
 
 The profile is what the filing form (A13.2) and the bureau see of the unit and its
 system. Every change is checked as a whole before anything is written (nothing is
 half-saved) and registered in the audit log with the fields it changed.
 
-Key positions: when the profile gains a site category, the category's default checklist
-(`vigil.regulation.default_checklist`) is added to the unit's positions; the unit then
-drops what does not apply and adds its own (`custom:<slug>` with a label), because the
-unit decides its key positions (A7 last paragraph, A7.2). Positions dropped once are not
-added again unless their category is removed and chosen anew.
+When the profile gains a site category, the category's default checklist of key
+positions is added to the unit's positions (`vigil.site.records.positions`).
 
-Days are local calendar days (the site's time zone is the machine's).
+Days are the unit's local calendar days (`unit_timezone`, `vigil.site.records.common`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vigil.clock import US_PER_S
 from vigil.context import SiteContext
-from vigil.db.models import Attachment, CameraSiting, SitePosition, SiteProfile
-from vigil.errors import ConflictError, NotFoundError, RefusedByLawError, ValidationError
+from vigil.db.models import Attachment, SiteProfile
+from vigil.errors import ValidationError
 from vigil.regulation import (
-    FORBIDDEN_LOCATIONS,
-    KEY_POSITIONS,
     SITE_CATEGORIES,
     SITE_KINDS,
     Builder,
@@ -39,13 +32,13 @@ from vigil.regulation import (
     check_builder,
     check_credit_code,
     check_division_code,
-    check_location,
     commissioning_check,
-    default_checklist,
     filing_status,
     site_category,
 )
 from vigil.site.records.attachments import Actor
+from vigil.site.records.common import text_field, today
+from vigil.site.records.positions import seed_positions
 
 PROJECT_KINDS = ("existing", "new", "rebuilt", "expanded")
 """`existing`: a system on its own; the others are projects with main works (A11)."""
@@ -92,12 +85,6 @@ PAST_DATES = ("accepted_on", "filed_on")
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
-_CUSTOM = re.compile(r"^custom:[a-z0-9][a-z0-9_-]{0,56}$")
-
-
-def today(ctx: SiteContext) -> date:
-    """The local calendar day of the site's clock."""
-    return datetime.fromtimestamp(ctx.clock.now_us() / US_PER_S).date()
 
 
 # --- validation of single fields ------------------------------------------------------
@@ -113,19 +100,6 @@ def parse_day(value: object, field: str) -> date:
         except ValueError:
             pass
     raise ValidationError(f"must be a date written YYYY-MM-DD, got {value!r}", field=field)
-
-
-def _text(value: object, field: str, limit: int, *, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError("must be text", field=field)
-    clean = value.strip()
-    if required and not clean:
-        raise ValidationError("must not be empty", field=field)
-    if len(clean) > limit:
-        raise ValidationError(f"at most {limit} characters, got {len(clean)}", field=field)
-    return clean
 
 
 def _categories(value: object) -> list[str]:
@@ -251,7 +225,7 @@ def validate(
             raise ValidationError("is required", field=f)
     out: dict[str, Any] = {}
     for f, limit in TEXT_FIELDS.items():
-        out[f] = _text(merged[f], f, limit, required=f in REQUIRED)
+        out[f] = text_field(merged[f], f, limit, required=f in REQUIRED)
     if out["contact_phone"] and not _PHONE.match(out["contact_phone"]):
         raise ValidationError(
             f"{out['contact_phone']!r} is not a telephone number", field="contact_phone"
@@ -415,7 +389,7 @@ def update_profile(ctx: SiteContext, changes: Mapping[str, Any], actor: Actor) -
         row.updated_us = ctx.clock.now_us()
         row.updated_by = actor.name[:64]
         old_categories = before["categories"] if before else []
-        seeded = _seed(s, [c for c in values["categories"] if c not in old_categories])
+        seeded = seed_positions(s, [c for c in values["categories"] if c not in old_categories])
         view = ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
     detail: dict[str, Any] = {"changed": changed}
     if before is not None:
@@ -424,201 +398,3 @@ def update_profile(ctx: SiteContext, changes: Mapping[str, Any], actor: Actor) -
         detail["positions_added"] = seeded
     actor.audit(ctx, "profile_update", detail=detail)
     return view
-
-
-# --- key positions ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PositionView:
-    code: str
-    label: str
-    category: str
-    required: bool
-    note: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _position_view(row: SitePosition) -> PositionView:
-    return PositionView(row.code, row.label, row.category, row.required, row.note)
-
-
-def catalogue_label(code: str) -> str:
-    pos = KEY_POSITIONS[code]
-    return f"{pos.zh} ({pos.en})"
-
-
-def _seed(s: Session, categories: Iterable[str]) -> list[str]:
-    existing = set(s.scalars(select(SitePosition.code)))
-    added: list[str] = []
-    for category in categories:
-        for pos in default_checklist(category):
-            if pos.code not in existing:
-                s.add(
-                    SitePosition(
-                        code=pos.code,
-                        label=catalogue_label(pos.code),
-                        category=category,
-                        required=True,
-                        note="",
-                    )
-                )
-                existing.add(pos.code)
-                added.append(pos.code)
-    return added
-
-
-def check_position_code(code: str, *, field: str = "code") -> str:
-    """A catalogue key position or `custom:<slug>`; A8 places are refused."""
-    if not isinstance(code, str) or not code.strip():
-        raise ValidationError("give a key position code such as 'lobby'", field=field)
-    clean = code.strip()
-    if clean.startswith("custom:"):
-        if not _CUSTOM.match(clean):
-            raise ValidationError(
-                "a unit's own position is 'custom:' followed by 1-57 lower-case letters, "
-                f"digits, '_' or '-', got {clean!r}",
-                field=field,
-            )
-        place = FORBIDDEN_LOCATIONS.get(clean[7:].replace("-", "_"))
-        if place is not None:
-            raise RefusedByLawError(
-                f"a key position may not be {place.en} ({place.zh})",
-                field=field,
-                article=place.article,
-            )
-        return clean
-    entry = check_location(clean, field=field)
-    if not entry.allowed:  # pragma: no cover - check_location refuses these
-        raise RefusedByLawError(f"{clean!r} is forbidden", field=field, article=entry.article)
-    return clean
-
-
-@dataclass(frozen=True)
-class PositionInput:
-    code: str
-    label: str = ""
-    category: str = ""
-    required: bool = True
-    note: str = ""
-
-
-def _check_position(p: PositionInput, index: int | None = None) -> SitePosition:
-    def name(f: str) -> str:
-        return f if index is None else f"positions.{index}.{f}"
-
-    code = check_position_code(p.code, field=name("code"))
-    label = _text(p.label, name("label"), 128, required=code.startswith("custom:"))
-    category = site_category(p.category, field=name("category")).code if p.category else ""
-    return SitePosition(
-        code=code,
-        label=label or catalogue_label(code),
-        category=category,
-        required=bool(p.required),
-        note=_text(p.note, name("note"), 2000, required=False),
-    )
-
-
-def list_positions(ctx: SiteContext) -> list[PositionView]:
-    with ctx.sessions() as s:
-        rows = s.scalars(select(SitePosition).order_by(SitePosition.id))
-        return [_position_view(r) for r in rows]
-
-
-def suggested_positions(ctx: SiteContext) -> list[PositionView]:
-    """Defaults of the profile's categories that the unit has not confirmed (A7.2)."""
-    profile = get_profile(ctx)
-    have = {p.code for p in list_positions(ctx)}
-    out: list[PositionView] = []
-    for category in profile.values["categories"] if profile else []:
-        for pos in default_checklist(category):
-            if pos.code not in have:
-                out.append(PositionView(pos.code, catalogue_label(pos.code), category, True, ""))
-                have.add(pos.code)
-    return out
-
-
-def _in_use(s: Session, codes: set[str]) -> dict[str, int]:
-    """Custom codes among `codes` that cameras are sited at, with how many cameras."""
-    custom = {c for c in codes if c.startswith("custom:")}
-    if not custom:
-        return {}
-    out: dict[str, int] = {}
-    for loc in s.scalars(
-        select(CameraSiting.location_type).where(CameraSiting.location_type.in_(custom))
-    ):
-        out[loc] = out.get(loc, 0) + 1
-    return out
-
-
-def set_positions(
-    ctx: SiteContext, positions: list[PositionInput], actor: Actor
-) -> list[PositionView]:
-    """Replace the unit's key positions with `positions` (the whole list, A7.2)."""
-    rows = [_check_position(p, i) for i, p in enumerate(positions)]
-    codes = [r.code for r in rows]
-    dup = next((c for c in codes if codes.count(c) > 1), None)
-    if dup is not None:
-        raise ValidationError(f"{dup!r} is listed twice", field="positions")
-    with ctx.sessions.begin() as s:
-        old = {r.code: r for r in s.scalars(select(SitePosition))}
-        dropped = set(old) - set(codes)
-        used = _in_use(s, dropped)
-        if used:
-            code = sorted(used)[0]
-            raise ConflictError(
-                f"{code!r} is the location of {used[code]} camera(s); site them elsewhere "
-                "before dropping it",
-                field="positions",
-            )
-        changed = []
-        for r in rows:
-            prev = old.get(r.code)
-            if prev is None:
-                s.add(r)
-            elif (prev.label, prev.category, prev.required, prev.note) != (
-                r.label,
-                r.category,
-                r.required,
-                r.note,
-            ):
-                prev.label, prev.category = r.label, r.category
-                prev.required, prev.note = r.required, r.note
-                changed.append(r.code)
-        for code in dropped:
-            s.delete(old[code])
-    added = [c for c in codes if c not in old]
-    if added or dropped or changed:
-        actor.audit(
-            ctx,
-            "positions_update",
-            detail={"added": added, "dropped": sorted(dropped), "changed": changed},
-        )
-    return list_positions(ctx)
-
-
-def add_position(ctx: SiteContext, position: PositionInput, actor: Actor) -> PositionView:
-    """Add one key position; `ConflictError` if the unit already has it."""
-    current = list_positions(ctx)
-    code = _check_position(position).code
-    if any(p.code == code for p in current):
-        raise ConflictError(f"{code!r} is already a key position", field="code")
-    keep = [PositionInput(p.code, p.label, p.category, p.required, p.note) for p in current]
-    set_positions(ctx, [*keep, position], actor)
-    return next(p for p in list_positions(ctx) if p.code == code)
-
-
-def drop_position(ctx: SiteContext, code: str, actor: Actor) -> PositionView:
-    current = list_positions(ctx)
-    found = next((p for p in current if p.code == code), None)
-    if found is None:
-        raise NotFoundError(f"{code!r} is not one of the site's key positions", field="code")
-    keep = [
-        PositionInput(p.code, p.label, p.category, p.required, p.note)
-        for p in current
-        if p.code != code
-    ]
-    set_positions(ctx, keep, actor)
-    return found

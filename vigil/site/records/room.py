@@ -25,18 +25,11 @@ from sqlalchemy.orm import Session
 
 from vigil.context import SiteContext
 from vigil.db.models import RoomEntry, StaffMember
+from vigil.db.sql import within
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.site.records.attachments import Actor
-from vigil.site.records.staff import (
-    DUTIES,
-    ROSTER_ARTICLE,
-    audit,
-    check_text,
-    local_day,
-    not_in_future,
-    on_roster,
-    staff_row,
-)
+from vigil.site.records.common import audit, check_text, local_day, not_in_future
+from vigil.site.records.staff import DUTIES, ROSTER_ARTICLE, on_roster, staff_row
 
 BREACH_ARTICLE = "A24(4)"
 """Letting others into the monitoring room is an A16 violation punished under A24(4)."""
@@ -96,11 +89,11 @@ def flag_reason(member: StaffMember | None, day: date) -> str:
     return ""
 
 
-def _view(entry: RoomEntry, member: StaffMember | None) -> EntryView:
+def _view(ctx: SiteContext, entry: RoomEntry, member: StaffMember | None) -> EntryView:
     reason = entry.flag_reason if entry.flagged else ""
     if not entry.flagged:
         # Evaluated again: a departure recorded after the entry still flags it.
-        reason = flag_reason(member, local_day(entry.entered_us))
+        reason = flag_reason(member, local_day(ctx, entry.entered_us))
     return EntryView(
         id=entry.id,
         person_name=entry.person_name,
@@ -116,14 +109,14 @@ def _view(entry: RoomEntry, member: StaffMember | None) -> EntryView:
     )
 
 
-def _views(s: Session, entries: list[RoomEntry]) -> list[EntryView]:
+def _views(ctx: SiteContext, s: Session, entries: list[RoomEntry]) -> list[EntryView]:
     ids = {e.staff_id for e in entries if e.staff_id is not None}
     staff = (
         {m.id: m for m in s.scalars(select(StaffMember).where(StaffMember.id.in_(ids)))}
         if ids
         else {}
     )
-    return [_view(e, staff.get(e.staff_id) if e.staff_id else None) for e in entries]
+    return [_view(ctx, e, staff.get(e.staff_id) if e.staff_id else None) for e in entries]
 
 
 def enter(
@@ -155,7 +148,7 @@ def enter(
         member = staff_row(s, staff_id) if staff_id is not None else None
         if member is not None:
             name = member.name
-        why = flag_reason(member, local_day(at))
+        why = flag_reason(member, local_day(ctx, at))
         entry = RoomEntry(
             person_name=name,
             staff_id=staff_id,
@@ -170,7 +163,7 @@ def enter(
         )
         s.add(entry)
         s.flush()
-        view = _view(entry, member)
+        view = _view(ctx, entry, member)
     audit(
         ctx,
         by,
@@ -204,7 +197,7 @@ def leave(ctx: SiteContext, entry_id: int, *, left_us: int | None = None, by: Ac
             raise ValidationError("must not be before the person entered", field="left")
         entry.left_us = at
         member = s.get(StaffMember, entry.staff_id) if entry.staff_id else None
-        view = _view(entry, member)
+        view = _view(ctx, entry, member)
     audit(ctx, by, "room.leave", entry_id=entry_id, person_name=view.person_name, left_us=at)
     return view
 
@@ -214,7 +207,7 @@ def get_entry(ctx: SiteContext, entry_id: int) -> EntryView:
         entry = s.get(RoomEntry, entry_id)
         if entry is None:
             raise NotFoundError(f"no room entry with id {entry_id}", field="entry_id")
-        return _views(s, [entry])[0]
+        return _views(ctx, s, [entry])[0]
 
 
 def list_entries(
@@ -227,13 +220,9 @@ def list_entries(
     """Entries that began in [since_us, until_us), earliest first."""
     if since_us is not None and until_us is not None and until_us < since_us:
         raise ValidationError("must not be before since", field="until")
-    q = select(RoomEntry)
-    if since_us is not None:
-        q = q.where(RoomEntry.entered_us >= since_us)
-    if until_us is not None:
-        q = q.where(RoomEntry.entered_us < until_us)
+    q = within(select(RoomEntry), RoomEntry.entered_us, since_us, until_us)
     with ctx.sessions() as s:
-        views = _views(s, list(s.scalars(q.order_by(RoomEntry.entered_us, RoomEntry.id))))
+        views = _views(ctx, s, list(s.scalars(q.order_by(RoomEntry.entered_us, RoomEntry.id))))
     return [v for v in views if v.flagged] if flagged_only else views
 
 

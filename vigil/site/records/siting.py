@@ -25,6 +25,7 @@ from vigil.media import ffmpeg
 from vigil.regulation import FORBIDDEN_LOCATIONS, check_location
 from vigil.site.records import attachments
 from vigil.site.records.attachments import IMAGE_TYPES, Actor
+from vigil.site.records.common import text_field
 
 PURPOSE_MAX = 500
 NOTE_MAX = 500
@@ -49,17 +50,6 @@ def check_location_type(s: Session, code: object, *, field: str = "location_type
             field=field,
         )
     check_location(clean, field=field)
-    return clean
-
-
-def check_text(value: object, field: str, limit: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError("must be text", field=field)
-    clean = value.strip()
-    if len(clean) > limit:
-        raise ValidationError(f"at most {limit} characters, got {len(clean)}", field=field)
     return clean
 
 
@@ -131,7 +121,7 @@ def new_siting(
         camera_id=camera_id,
         location_type=check_location_type(s, location_type),
         location_note="",
-        purpose=check_text(purpose, "purpose", PURPOSE_MAX),
+        purpose=text_field(purpose, "purpose", PURPOSE_MAX),
         sign_installed=False,
         updated_us=now_us,
     )
@@ -181,9 +171,9 @@ def update_siting(
                 "give the location type: where the camera looks (A7, A8)", field="location_type"
             )
         if location_note is not _UNSET:
-            new["location_note"] = check_text(location_note, "location_note", NOTE_MAX)
+            new["location_note"] = text_field(location_note, "location_note", NOTE_MAX)
         if purpose is not _UNSET:
-            new["purpose"] = check_text(purpose, "purpose", PURPOSE_MAX)
+            new["purpose"] = text_field(purpose, "purpose", PURPOSE_MAX)
         if sign_photo_id is not _UNSET:
             new["sign_photo_id"] = _sign_photo(s, sign_photo_id)
         if sign_installed is not _UNSET and sign_installed is not None:

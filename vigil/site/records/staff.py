@@ -1,4 +1,4 @@
-"""The monitoring-room roster, training and secrecy education, and watch-duty shifts.
+"""The monitoring-room roster, and training and secrecy education.
 
 A16(4): only monitoring (监看), management (管理) and maintenance (维护) staff enter the
 monitoring room, so the roster says who they are. A17.1: the unit keeps a duty watch (值班)
@@ -9,36 +9,31 @@ Invariants:
 - a staff member linked to an account has the duty that fits the account's role
   (monitoring ↔ monitor, management ↔ administrator, maintenance ↔ maintainer);
 - a person is on the roster from `joined_on` through `left_on` (both days included);
-- one person's shifts never overlap, and a shift ends after it starts;
 - every change is registered in the audit log with who made it.
 
-Dates the law counts in days are the unit's local calendar days (China Standard Time,
-UTC+08:00, the only time zone of the province); instants are microseconds UTC (`*_us`).
+Watch-duty shifts and handovers are in `vigil.site.records.shifts`. Days are the unit's
+local calendar days (`vigil.site.records.common.today`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vigil.access.roles import Role
-from vigil.audit.log import record
-from vigil.clock import US_PER_S
 from vigil.context import SiteContext
-from vigil.db.models import DutyShift, StaffMember, TrainingRecord, User
+from vigil.db.models import StaffMember, TrainingRecord, User
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.site.records.attachments import Actor
+from vigil.site.records.common import audit, check_text, parse_day, today
 
 ROSTER_ARTICLE = "A16(4)"
 DUTY_ARTICLE = "A17.1"
-
-LOCAL_TZ = timezone(timedelta(hours=8), "CST")
-"""The unit's calendar: China Standard Time (no daylight saving)."""
 
 DUTIES: dict[str, tuple[str, Role]] = {
     "monitoring": ("监看", Role.MONITOR),
@@ -50,80 +45,8 @@ DUTIES: dict[str, tuple[str, Role]] = {
 TRAINING_KINDS: dict[str, str] = {"training": "培训", "secrecy": "保密教育"}
 """Kinds of record A17.1 asks for: security training and secrecy education."""
 
-MAX_SHIFT_HOURS = 24
-"""A longer shift is a typing mistake, not a watch."""
-
 MAX_NAME_CHARS = 64
-MAX_TEXT_CHARS = 2000
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{2,30}$")
-
-
-# -- who acts, and field checks shared by the unit's records ---------------------------------
-
-
-def audit(ctx: SiteContext, by: Actor, action: str, **detail: Any) -> None:
-    """Register a change of the unit's records (A17.2(2)): `action` like "staff.add"."""
-    camera = detail.pop("camera", None)
-    record(
-        ctx,
-        actor=by.name[:64],
-        actor_role=by.role,
-        client_addr=by.client_addr,
-        action=action,
-        camera_id=camera[0] if camera else None,
-        camera_name=camera[1] if camera else "",
-        detail=detail,
-    )
-
-
-def check_text(
-    value: str | None,
-    field: str,
-    *,
-    max_chars: int = MAX_TEXT_CHARS,
-    required: bool = True,
-    multiline: bool = False,
-) -> str:
-    """`value` stripped; refused if empty (when required), too long or with control chars."""
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError("must not be empty", field=field)
-    if len(text) > max_chars:
-        raise ValidationError(f"must be at most {max_chars} characters", field=field)
-    allowed = "\n\t" if multiline else ""
-    if any(not c.isprintable() and c not in allowed for c in text):
-        raise ValidationError("must not contain control characters", field=field)
-    return text
-
-
-def parse_day(value: str | date, field: str) -> date:
-    """A calendar date from `YYYY-MM-DD` (or a `date`); refused with the field named."""
-    if isinstance(value, datetime):
-        raise ValidationError("must be a calendar date such as 2026-03-01", field=field)
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            f"{value!r} is not a calendar date such as 2026-03-01", field=field
-        ) from None
-
-
-def local_day(at_us: int) -> date:
-    """The unit's calendar day of an instant."""
-    return datetime.fromtimestamp(at_us / US_PER_S, tz=LOCAL_TZ).date()
-
-
-def today(ctx: SiteContext) -> date:
-    return local_day(ctx.clock.now_us())
-
-
-def not_in_future(ctx: SiteContext, at_us: int, field: str) -> int:
-    """`at_us` unless it is later than now (a minute's grace for clocks apart)."""
-    if at_us > ctx.clock.now_us() + 60 * US_PER_S:
-        raise ValidationError("must not be in the future", field=field)
-    return at_us
 
 
 def parse_duty(text: str, *, field: str = "duty") -> str:
@@ -207,23 +130,6 @@ class UntrainedStaff:
         return {**asdict(self), "missing": list(self.missing)}
 
 
-@dataclass(frozen=True)
-class ShiftView:
-    id: int
-    staff_id: int
-    staff_name: str
-    starts_us: int
-    ends_us: int
-    post: str
-    handover_to_id: int | None
-    handover_to_name: str | None
-    handover_note: str
-    handover_us: int | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def on_roster(member: StaffMember, day: date) -> bool:
     """True if `member` is on the roster on `day` (joined_on ≤ day ≤ left_on)."""
     if day < date.fromisoformat(member.joined_on):
@@ -265,26 +171,6 @@ def _training_view(t: TrainingRecord) -> TrainingView:
         t.topic,
         t.provider,
         t.hours,
-    )
-
-
-def _shift_view(s: Session, sh: DutyShift) -> ShiftView:
-    def name(staff_id: int | None) -> str | None:
-        if staff_id is None:
-            return None
-        return s.scalar(select(StaffMember.name).where(StaffMember.id == staff_id))
-
-    return ShiftView(
-        id=sh.id,
-        staff_id=sh.staff_id,
-        staff_name=name(sh.staff_id) or "",
-        starts_us=sh.starts_us,
-        ends_us=sh.ends_us,
-        post=sh.post,
-        handover_to_id=sh.handover_to_id,
-        handover_to_name=name(sh.handover_to_id),
-        handover_note=sh.handover_note,
-        handover_us=sh.handover_us,
     )
 
 
@@ -434,8 +320,12 @@ def get_staff(ctx: SiteContext, staff_id: int) -> StaffView:
         return _staff_view(s, staff_row(s, staff_id), today(ctx))
 
 
-def list_staff(ctx: SiteContext, *, include_left: bool = True) -> list[StaffView]:
-    now_day = today(ctx)
+def list_staff(
+    ctx: SiteContext, *, include_left: bool = True, on: date | None = None
+) -> list[StaffView]:
+    """The roster, by name; `on_roster` (and, without `include_left`, who is listed) is
+    judged on the day `on` (default the unit's today)."""
+    now_day = on or today(ctx)
     with ctx.sessions() as s:
         views = [
             _staff_view(s, m, now_day)
@@ -522,127 +412,3 @@ def untrained_staff(ctx: SiteContext, today: date) -> list[UntrainedStaff]:
             if missing:
                 out.append(UntrainedStaff(m.id, m.name, m.duty, missing))
     return out
-
-
-# -- watch-duty shifts and handovers (A17.1) --------------------------------------------------
-
-
-def add_shift(
-    ctx: SiteContext,
-    staff_id: int,
-    *,
-    starts_us: int,
-    ends_us: int,
-    post: str = "",
-    by: Actor,
-) -> ShiftView:
-    """Schedule a watch shift; refused if it ends before it starts or overlaps another of the
-    same person's shifts."""
-    if ends_us <= starts_us:
-        raise ValidationError("must be after starts", field="ends")
-    if ends_us - starts_us > MAX_SHIFT_HOURS * 3600 * US_PER_S:
-        raise ValidationError(f"a shift lasts at most {MAX_SHIFT_HOURS} hours", field="ends")
-    the_post = check_text(post, "post", max_chars=64, required=False)
-    with ctx.sessions.begin() as s:
-        member = s.get(StaffMember, staff_id, with_for_update=True)
-        if member is None:
-            raise NotFoundError(f"no staff member with id {staff_id}", field="staff_id")
-        day = local_day(starts_us)
-        if not on_roster(member, day):
-            raise ValidationError(
-                f"{member.name} is not on the roster on {day} (joined {member.joined_on}, "
-                f"left {member.left_on or '-'})",
-                field="staff_id",
-                article=ROSTER_ARTICLE,
-            )
-        clash = s.scalar(
-            select(DutyShift).where(
-                DutyShift.staff_id == staff_id,
-                DutyShift.starts_us < ends_us,
-                DutyShift.ends_us > starts_us,
-            )
-        )
-        if clash is not None:
-            raise ConflictError(
-                f"overlaps shift {clash.id} of {member.name}; a person holds one shift at a time",
-                field="starts",
-            )
-        row = DutyShift(
-            staff_id=staff_id, starts_us=starts_us, ends_us=ends_us, post=the_post, handover_note=""
-        )
-        s.add(row)
-        s.flush()
-        view = _shift_view(s, row)
-    audit(
-        ctx,
-        by,
-        "shift.add",
-        shift_id=view.id,
-        staff_id=staff_id,
-        name=view.staff_name,
-        starts_us=starts_us,
-        ends_us=ends_us,
-        post=view.post,
-    )
-    return view
-
-
-def handover(
-    ctx: SiteContext, shift_id: int, *, to_staff_id: int, note: str, by: Actor
-) -> ShiftView:
-    """Hand the watch over at the end of a shift, with a note for the next person (once)."""
-    the_note = check_text(note, "note", multiline=True)
-    now = ctx.clock.now_us()
-    with ctx.sessions.begin() as s:
-        shift = s.get(DutyShift, shift_id, with_for_update=True)
-        if shift is None:
-            raise NotFoundError(f"no shift with id {shift_id}", field="shift_id")
-        if shift.handover_us is not None:
-            raise ConflictError(
-                f"shift {shift_id} was already handed over; a handover note is kept as written",
-                field="shift_id",
-            )
-        if now < shift.starts_us:
-            raise ValidationError("the shift has not started yet", field="shift_id")
-        nxt = staff_row(s, to_staff_id, field="to_staff_id")
-        if nxt.id == shift.staff_id:
-            raise ValidationError("hand over to somebody else", field="to_staff_id")
-        if not on_roster(nxt, local_day(now)):
-            raise ValidationError(
-                f"{nxt.name} is not on the roster today",
-                field="to_staff_id",
-                article=ROSTER_ARTICLE,
-            )
-        shift.handover_to_id = nxt.id
-        shift.handover_note = the_note
-        shift.handover_us = now
-        view = _shift_view(s, shift)
-    audit(
-        ctx,
-        by,
-        "shift.handover",
-        shift_id=shift_id,
-        staff_id=view.staff_id,
-        to_staff_id=to_staff_id,
-        note=the_note,
-    )
-    return view
-
-
-def list_shifts(
-    ctx: SiteContext,
-    *,
-    since_us: int | None = None,
-    until_us: int | None = None,
-    staff_id: int | None = None,
-) -> list[ShiftView]:
-    """Shifts that overlap [since_us, until_us), earliest first."""
-    q = select(DutyShift)
-    if since_us is not None:
-        q = q.where(DutyShift.ends_us > since_us)
-    if until_us is not None:
-        q = q.where(DutyShift.starts_us < until_us)
-    if staff_id is not None:
-        q = q.where(DutyShift.staff_id == staff_id)
-    with ctx.sessions() as s:
-        return [_shift_view(s, sh) for sh in s.scalars(q.order_by(DutyShift.starts_us))]

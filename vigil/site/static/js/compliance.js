@@ -3,9 +3,11 @@
 // top; the same report as PDF and JSON for the bureau's inspector.
 
 import { get } from "./api.js";
-import { clear, fillError, h } from "./dom.js";
+import { download } from "./attachments.js";
+import { clear, h } from "./dom.js";
+import { fillSelect, formError, select } from "./forms.js";
 import { articleZh, getLang, label, onLang, t } from "./i18n.js";
-import { download, formError, section } from "./records.js";
+import { section, table, withError } from "./records.js";
 import { localText, zoneName } from "./time.js";
 
 export const PATHS = {
@@ -36,13 +38,36 @@ function evidenceLines(ev) {
   return [String(ev)];
 }
 
+const articleOf = (row) => row.id || row.article || "";
+
+/** The article's number, and its Chinese name under it. */
+function articleCell(row) {
+  const zh = articleZh(articleOf(row));
+  return [h("strong", {}, articleOf(row)), zh ? h("div", { class: "hint" }, zh) : null];
+}
+
+/** The columns of the report's table, one row an article. */
+const COLUMNS = [
+  { key: "cp.col.article", col: "article", class: "nowrap", cell: articleCell },
+  { key: "cp.col.duty", col: "duty", cell: (r) => (getLang() === "en" ? r.title : r.title_zh) || r.title || "" },
+  { key: "cp.col.status", col: "status", class: "nowrap", cell: (r) => h("span", { class: `badge status-${statusOf(r)}` }, label("cp.status", statusOf(r))) },
+  { key: "cp.col.evidence", col: "evidence", cell: (r) => h("ul", { class: "evidence" }, evidenceLines(r.evidence).map((line) => h("li", {}, line))) },
+  {
+    key: "cp.col.action",
+    col: "action",
+    cell: (r) => [evidenceLines(r.action).join(" "), (r.sanctions || []).length ? h("ul", { class: "sanctions" }, r.sanctions.map((x) => h("li", {}, x))) : null],
+  },
+];
+
+const rowAttrs = (r) => ({ class: `cp-row status-${statusOf(r)}`, testid: `cp-row-${articleOf(r)}`, dataset: { article: articleOf(r), status: statusOf(r) } });
+
 export function mount(container) {
   let report = null;
   const summary = h("div", { class: "summary-cards", testid: "cp-summary" });
   const meta = h("p", { class: "hint", testid: "cp-meta" });
-  const body = h("tbody", { testid: "cp-rows" });
+  const rowsBox = h("div");
   const error = formError("cp-error");
-  const filter = h("select", { testid: "cp-filter" });
+  const filter = select("cp-filter", []);
   filter.addEventListener("change", renderRows);
 
   clear(
@@ -60,20 +85,7 @@ export function mount(container) {
     meta,
     summary,
     error,
-    section(
-      "cp.rows.title",
-      "cp-rows-card",
-      h(
-        "div",
-        { class: "table-wrap records" },
-        h(
-          "table",
-          { testid: "cp-table", class: "compliance" },
-          h("thead", {}, h("tr", {}, ["article", "duty", "status", "evidence", "action"].map((c) => h("th", { i18n: `cp.col.${c}` })))),
-          body,
-        ),
-      ),
-    ),
+    section("cp.rows.title", "cp-rows-card", rowsBox),
   );
 
   function rowsOf() {
@@ -81,9 +93,7 @@ export function mount(container) {
   }
 
   function renderFilter() {
-    const value = filter.value;
-    clear(filter, h("option", { value: "" }, t("au.any")), STATUSES.map((s) => h("option", { value: s }, label("cp.status", s))));
-    filter.value = value;
+    fillSelect(filter, STATUSES.map((s) => [s, label("cp.status", s)]), { empty: t("au.any") });
   }
 
   function renderSummary() {
@@ -111,39 +121,13 @@ export function mount(container) {
   function renderRows() {
     const wanted = filter.value;
     const rows = rowsOf().filter((r) => !wanted || statusOf(r) === wanted);
-    clear(
-      body,
-      rows.length
-        ? rows.map((r) => {
-            const status = statusOf(r);
-            const id = r.id || r.article || "";
-            const zh = articleZh(id);
-            return h(
-              "tr",
-              { class: `cp-row status-${status}`, testid: `cp-row-${id}`, dataset: { article: id, status } },
-              h("td", { class: "nowrap", dataset: { col: "article" } }, h("strong", {}, id), zh ? h("div", { class: "hint" }, zh) : null),
-              h("td", { dataset: { col: "duty" } }, (getLang() === "en" ? r.title : r.title_zh) || r.title || ""),
-              h("td", { class: "nowrap", dataset: { col: "status" } }, h("span", { class: `badge status-${status}` }, label("cp.status", status))),
-              h("td", { dataset: { col: "evidence" } }, h("ul", { class: "evidence" }, evidenceLines(r.evidence).map((line) => h("li", {}, line)))),
-              h(
-                "td",
-                { dataset: { col: "action" } },
-                evidenceLines(r.action).join(" "),
-                (r.sanctions || []).length ? h("ul", { class: "sanctions" }, r.sanctions.map((x) => h("li", {}, x))) : null,
-              ),
-            );
-          })
-        : h("tr", {}, h("td", { colspan: 5, class: "empty", i18n: "rec.none" })),
-    );
+    clear(rowsBox, table("cp-table", COLUMNS, rows, { rowAttrs, tableClass: "compliance", bodyTestid: "cp-rows" }));
   }
 
   async function load() {
-    fillError(error, null);
-    try {
+    await withError(error, async () => {
       report = await get(PATHS.report);
-    } catch (err) {
-      fillError(error, err);
-    }
+    });
     renderSummary();
     renderRows();
   }

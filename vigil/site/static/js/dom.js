@@ -107,6 +107,14 @@ export function field(name, labelKey, input, hintKey) {
     h("label", { for: input.id, i18n: labelKey }),
     input,
     hintKey ? h("small", { class: "hint", i18n: hintKey }) : null,
-    h("div", { class: "error", hidden: true, dataset: { errorFor: name }, testid: `error-${name}` }),
+    errorSlot(name, `error-${name}`),
   );
+}
+
+/**
+ * The hidden box where showFormError puts an error that names `name` ("" for the box of the
+ * errors that name no field of the form).
+ */
+export function errorSlot(name, testid) {
+  return h("div", { class: "error", hidden: true, dataset: { errorFor: name }, testid });
 }

@@ -3,29 +3,11 @@
 // working camera watches), the filing form PDF (备案表) and its attachments.
 
 import { get, put } from "./api.js";
-import { clear, fillError, h, showFormError } from "./dom.js";
+import { attach, attachmentLink, download } from "./attachments.js";
+import { clear, errorSlot, h, showFormError } from "./dom.js";
 import { cite, label, onLang, t } from "./i18n.js";
-import {
-  attachmentLink,
-  can,
-  dateInput,
-  download,
-  fillSelect,
-  fillSpecs,
-  formError,
-  nameOf,
-  onSubmit,
-  readOnly,
-  rememberAttachment,
-  savedNote,
-  section,
-  select,
-  specForm,
-  table,
-  text,
-  upload,
-  valuesOf,
-} from "./records.js";
+import { dateInput, fileInput, fillSelect, fillSpecs, formError, inForm, onSubmit, readOnly, savedNote, select, specForm, text, valuesOf } from "./forms.js";
+import { articles, can, nameOf, section, table, verdict, withError } from "./records.js";
 
 export const PATHS = {
   catalogue: "/regulation/catalogue",
@@ -33,7 +15,6 @@ export const PATHS = {
   positions: "/site/positions",
   coverage: "/site/coverage",
   filingPdf: "/filing/form.pdf",
-  attachments: "/attachments",
 };
 
 const STATE_CLASS = { ok: "ok", due: "warn", missing: "warn", overdue: "bad", late: "bad", flag: "bad" };
@@ -163,8 +144,8 @@ export function mount(container, { user }) {
   const addForm = h(
     "form",
     { class: "inline-form edit-only", novalidate: true, testid: "site-position-add" },
-    h("div", { class: "field" }, newCode, h("div", { class: "error", hidden: true, dataset: { errorFor: "code" }, testid: "error-position-code" })),
-    h("div", { class: "field" }, newLabel, h("div", { class: "error", hidden: true, dataset: { errorFor: "label" }, testid: "error-position-label" })),
+    h("div", { class: "field" }, newCode, errorSlot("code", "error-position-code")),
+    h("div", { class: "field" }, newLabel, errorSlot("label", "error-position-label")),
     h("button", { type: "submit", i18n: "site.pos.add", testid: "site-position-add-submit" }),
     formError("site-position-add-error"),
   );
@@ -226,25 +207,17 @@ export function mount(container, { user }) {
     return known ? nameOf(known, p.code) : p.label || p.code;
   }
 
-  async function change(list) {
-    fillError(posError, null);
-    try {
-      await savePositions(list.map(asBody));
-    } catch (err) {
-      fillError(posError, err);
-    }
+  function change(list) {
+    return withError(posError, () => savePositions(list.map(asBody)));
   }
 
-  async function loadPositions() {
-    try {
+  function loadPositions() {
+    return withError(posError, async () => {
       const data = await get(PATHS.positions);
       positions = data.positions || [];
       suggested = data.suggested || [];
-      fillError(posError, null);
       renderPositions();
-    } catch (err) {
-      fillError(posError, err);
-    }
+    });
   }
 
   // -- coverage -------------------------------------------------------------------------------
@@ -258,7 +231,7 @@ export function mount(container, { user }) {
     const gaps = rows.filter((r) => r.status !== "covered");
     clear(
       coverageBox,
-      h("p", { class: gaps.length || !rows.length ? "summary bad" : "summary ok", testid: "site-coverage-summary" }, t("site.cov.summary", { n: rows.length, gaps: gaps.length })),
+      verdict(gaps.length || !rows.length, "site-coverage-summary", t("site.cov.summary", { n: rows.length, gaps: gaps.length })),
       table(
         "site-coverage-table",
         [
@@ -279,15 +252,11 @@ export function mount(container, { user }) {
   }
 
   async function loadCoverage() {
-    try {
+    const loaded = await withError(coverageError, async () => {
       coverage = await get(PATHS.coverage);
-      fillError(coverageError, null);
-      renderCoverage();
-    } catch (err) {
-      coverage = null;
-      renderCoverage();
-      fillError(coverageError, err);
-    }
+    });
+    if (!loaded) coverage = null;
+    renderCoverage();
   }
 
   // -- filing form and attachments -------------------------------------------------------------
@@ -298,19 +267,10 @@ export function mount(container, { user }) {
     clear(
       attBox,
       ATTACHMENTS.map(([kind, key]) => {
-        const input = h("input", { type: "file", name: kind, testid: `site-upload-${kind}`, class: "edit-only" });
-        input.addEventListener("change", async () => {
-          if (!input.files.length) return;
-          showFormError(attForm, null);
-          try {
-            const saved = await upload(PATHS.attachments, input.files[0], { kind });
-            rememberAttachment(saved);
-            profile = (await put(PATHS.profile, { [`${kind}_id`]: saved.id })).profile;
-            renderAttachments();
-          } catch (err) {
-            err.field = err.field === "file" || !err.field ? kind : err.field.replace(/_id$/, "");
-            showFormError(attForm, err);
-          }
+        const input = fileInput(`site-upload-${kind}`, {
+          name: kind,
+          class: "edit-only",
+          onchange: () => input.files.length && inForm(attForm, () => store(input, kind)),
         });
         const current = profile && profile[`${kind}_id`];
         return h(
@@ -319,16 +279,27 @@ export function mount(container, { user }) {
           h("label", { i18n: key }),
           h("span", { testid: `site-attachment-current-${kind}` }, attachmentLink(current, `site-attachment-link-${kind}`)),
           editor ? input : null,
-          h("div", { class: "error", hidden: true, dataset: { errorFor: kind }, testid: `error-${kind}` }),
+          errorSlot(kind, `error-${kind}`),
         );
       }),
     );
   }
 
+  /** Upload the file chosen in `input` and file it in the profile as its `kind`. */
+  async function store(input, kind) {
+    try {
+      const id = await attach(input, kind);
+      profile = (await put(PATHS.profile, { [`${kind}_id`]: id })).profile;
+    } catch (err) {
+      throw Object.assign(err, { field: err.field ? err.field.replace(/_id$/, "") : kind });
+    }
+    renderAttachments();
+  }
+
   const filing = section(
     "site.filing.title",
     "site-filing",
-    h("p", { class: "article" }, cite("A13.2")),
+    articles("A13.2"),
     h("p", { class: "hint", i18n: "site.filing.hint" }),
     h("div", { class: "actions start" }, download(PATHS.filingPdf, "site.filing.download", "site-filing-pdf", "filing-form.pdf")),
     attForm,
@@ -337,9 +308,9 @@ export function mount(container, { user }) {
   clear(
     container,
     h("h1", { i18n: "site.title" }),
-    section("site.profile.title", "site-profile-card", h("p", { class: "article" }, cite("A7, A9, A11, A13.2")), form),
-    section("site.pos.title", "site-positions", h("p", { class: "article" }, cite("A7")), h("p", { class: "hint", i18n: "site.pos.hint" }), posBox, editor ? addForm : null, posError),
-    section("site.cov.title", "site-coverage-card", h("p", { class: "article" }, cite("A7")), coverageBox, coverageError),
+    section("site.profile.title", "site-profile-card", articles("A7, A9, A11, A13.2"), form),
+    section("site.pos.title", "site-positions", articles("A7"), h("p", { class: "hint", i18n: "site.pos.hint" }), posBox, editor ? addForm : null, posError),
+    section("site.cov.title", "site-coverage-card", articles("A7"), coverageBox, coverageError),
     filing,
   );
 

@@ -3,30 +3,12 @@
 // the sign (with a photo), and the reference view an administrator approves (the fixed
 // range the health checks compare the picture with).
 
-import { API, get, post, put } from "./api.js";
-import { clear, fillError, h, showFormError } from "./dom.js";
-import { cite, onLang, t } from "./i18n.js";
-import {
-  can,
-  checkbox,
-  fillSelect,
-  fillSpecs,
-  formError,
-  nameOf,
-  onSubmit,
-  readOnly,
-  savedNote,
-  section,
-  select,
-  specForm,
-  table,
-  text,
-  textarea,
-  upload,
-  valuesOf,
-  when,
-  yesNo,
-} from "./records.js";
+import { get, post, put } from "./api.js";
+import { attach, attachmentUrl } from "./attachments.js";
+import { clear, errorSlot, h, showFormError } from "./dom.js";
+import { onLang, t } from "./i18n.js";
+import { checkbox, fileInput, fillSelect, fillSpecs, formError, inForm, onSubmit, readOnly, required, savedNote, select, specForm, text, textarea, valuesOf } from "./forms.js";
+import { articles, can, nameOf, section, table, when, withError, yesNo } from "./records.js";
 
 export const PATHS = {
   catalogue: "/regulation/catalogue",
@@ -35,8 +17,6 @@ export const PATHS = {
   siting: (cam) => `/cameras/${encodeURIComponent(cam)}/siting`,
   reference: (cam) => `/cameras/${encodeURIComponent(cam)}/reference`,
   approve: (cam) => `/cameras/${encodeURIComponent(cam)}/reference/approve`,
-  attachments: "/attachments",
-  attachment: (id) => `${API}/attachments/${encodeURIComponent(id)}`,
 };
 
 const textOf = (el) => el.value.trim();
@@ -69,8 +49,7 @@ export function mount(container, { user }) {
   onSubmit(
     form,
     () => {
-      const { camera: name, ...body } = valuesOf(specs);
-      if (!name) throw { message: t("dlg.required"), field: "camera" };
+      const [name, body] = required(valuesOf(specs), "camera");
       return put(PATHS.siting(name), body);
     },
     () => load(camera.value),
@@ -83,6 +62,13 @@ export function mount(container, { user }) {
   const refBox = h("div", { class: "media-box", testid: "siting-reference" });
   const mediaForm = h("form", { novalidate: true, testid: "siting-media" }, h("div", { class: "media-row" }, signBox, refBox), formError("siting-media-error"));
 
+  /** The heading, article and picture (or "none") of a media box. */
+  const picture = (titleKey, id, testid, noneKey) => [
+    h("h3", { i18n: titleKey }),
+    articles("A14"),
+    id ? h("img", { src: attachmentUrl(id), alt: t(titleKey), testid }) : h("p", { class: "empty", i18n: noneKey }),
+  ];
+
   function renderMedia() {
     const r = current;
     if (!r) {
@@ -90,30 +76,27 @@ export function mount(container, { user }) {
       clear(refBox);
       return;
     }
-    const photo = r.sign_photo_id;
-    const file = h("input", { type: "file", accept: "image/*", name: "sign_photo", testid: "siting-sign-upload" });
-    file.addEventListener("change", () =>
-      act(async () => {
-        const saved = await upload(PATHS.attachments, file.files[0], { kind: "sign_photo" });
-        return put(PATHS.siting(r.camera), { sign_photo_id: saved.id });
-      }),
-    );
+    const file = fileInput("siting-sign-upload", {
+      accept: "image/*",
+      name: "sign_photo",
+      onchange: () =>
+        act(async () => {
+          const id = await attach(file, "sign_photo");
+          if (id) await put(PATHS.siting(r.camera), { sign_photo_id: id });
+        }),
+    });
     clear(
       signBox,
-      h("h3", { i18n: "siting.sign.title" }),
-      h("p", { class: "article" }, cite("A14")),
-      photo ? h("img", { src: PATHS.attachment(photo), alt: t("siting.sign.title"), testid: "siting-sign-img" }) : h("p", { class: "empty", i18n: "siting.sign.none" }),
+      picture("siting.sign.title", r.sign_photo_id, "siting-sign-img", "siting.sign.none"),
       editor ? h("label", { class: "upload" }, h("span", { i18n: "siting.sign.upload" }), file) : null,
-      h("div", { class: "error", hidden: true, dataset: { errorFor: "sign_photo" }, testid: "error-sign_photo" }),
+      errorSlot("sign_photo", "error-sign_photo"),
     );
     const view = r.reference_view_id;
     const approvedBy = r.reference_approved_by;
     const approvedUs = r.reference_approved_us;
     clear(
       refBox,
-      h("h3", { i18n: "siting.ref.title" }),
-      h("p", { class: "article" }, cite("A14")),
-      view ? h("img", { src: PATHS.attachment(view), alt: t("siting.ref.title"), testid: "siting-ref-img" }) : h("p", { class: "empty", i18n: "siting.ref.none" }),
+      picture("siting.ref.title", view, "siting-ref-img", "siting.ref.none"),
       view
         ? h(
             "p",
@@ -129,21 +112,20 @@ export function mount(container, { user }) {
           ? h("button", { type: "button", class: "primary", i18n: "siting.ref.approve", testid: "siting-ref-approve", onclick: () => act(() => post(PATHS.approve(r.camera), { attachment_id: view })) })
           : null,
       ),
-      h("div", { class: "error", hidden: true, dataset: { errorFor: "camera" }, testid: "error-reference" }),
+      errorSlot("camera", "error-reference"),
     );
   }
 
-  async function act(fn) {
-    showFormError(mediaForm, null);
-    for (const b of mediaForm.querySelectorAll("button")) b.disabled = true;
-    try {
-      await fn();
-      await load(current && current.camera);
-    } catch (err) {
-      showFormError(mediaForm, err);
-    } finally {
-      for (const b of mediaForm.querySelectorAll("button")) b.disabled = false;
-    }
+  /** Run `fn` for the media of the chosen camera, then show them again. */
+  function act(fn) {
+    return inForm(
+      mediaForm,
+      async () => {
+        await fn();
+        await load(current && current.camera);
+      },
+      "button",
+    );
   }
 
   function renderTypes() {
@@ -200,31 +182,26 @@ export function mount(container, { user }) {
   clear(
     container,
     h("h1", { i18n: "siting.title" }),
-    section("siting.list.title", "siting-list-card", h("p", { class: "article" }, cite("A7, A8, A14")), list, listError),
+    section("siting.list.title", "siting-list-card", articles("A7, A8, A14"), list, listError),
     section("siting.edit.title", "siting-edit", form, mediaForm),
   );
 
   async function load(keep) {
-    try {
+    await withError(listError, async () => {
       const cams = await get(PATHS.cameras);
       rows = await Promise.all(cams.map((c) => get(PATHS.siting(c.name))));
-      fillError(listError, null);
-    } catch (err) {
-      fillError(listError, err);
-    }
+    });
     fillSelect(camera, rows.map((r) => [r.camera, r.camera]), { value: keep || camera.value || (rows[0] && rows[0].camera) || "" });
     renderList();
     pick(camera.value);
   }
 
   (async () => {
-    try {
+    await withError(listError, async () => {
       const [cat, pos] = await Promise.all([get(PATHS.catalogue), get(PATHS.positions)]);
       types = cat.location_types || [];
       custom = (pos.positions || []).filter((p) => p.code.startsWith("custom:"));
-    } catch (err) {
-      fillError(listError, err);
-    }
+    });
     renderTypes();
     await load();
   })();

@@ -4,25 +4,10 @@
 // roster are flagged: a possible A24(4) breach).
 
 import { get, post } from "./api.js";
-import { clear, fillError, h } from "./dom.js";
+import { clear, h } from "./dom.js";
 import { cite, label, onLang, t } from "./i18n.js";
-import { isoUtc, parseInstant } from "./time.js";
-import {
-  can,
-  compact,
-  dateInput,
-  fillSelect,
-  formError,
-  onSubmit,
-  section,
-  select,
-  specForm,
-  table,
-  text,
-  textarea,
-  valuesOf,
-  when,
-} from "./records.js";
+import { compact, dateInput, fillSelect, formError, idValue, instant, instantInput, onAdd, required, select, specForm, text, textarea, valuesOf } from "./forms.js";
+import { articles, can, listOf, section, table, verdict, when, withError } from "./records.js";
 
 export const PATHS = {
   staff: "/staff",
@@ -37,13 +22,13 @@ export const PATHS = {
 const DUTIES = ["monitoring", "management", "maintenance"];
 const TRAINING_KINDS = ["training", "secrecy"];
 
-/** An instant typed as local "YYYY-MM-DD HH:MM" (or ISO), as ISO UTC; blank -> null. */
-function instant(el) {
-  const raw = el.value.trim();
-  if (!raw) return null;
-  const us = parseInstant(raw);
-  if (us === null) throw Object.assign(new Error(t("pb.badtime")), { field: el.name });
-  return isoUtc(us);
+/** A send() that posts a form's values to `path`, or to `path(id)` where the id is the value of `idName`. */
+function poster(specs, path, idName = null) {
+  return () => {
+    if (!idName) return post(path, compact(valuesOf(specs)));
+    const [id, body] = required(valuesOf(specs), idName);
+    return post(path(id), compact(body));
+  };
 }
 
 export function mount(container, { user }) {
@@ -67,15 +52,12 @@ export function mount(container, { user }) {
     { name: "joined_on", key: "field.joined_on", input: dateInput("staff-joined_on") },
   ];
   const staffForm = specForm("staff-add", staffSpecs, "staff.add", { title: "staff.add.title" });
-  onSubmit(staffForm, () => post(PATHS.staff, compact(valuesOf(staffSpecs))), () => {
-    staffForm.reset();
-    return loadStaff();
-  });
+  onAdd(staffForm, poster(staffSpecs, PATHS.staff), loadStaff);
 
   const trainee = select("training-staff", []);
   const trainingKind = select("training-kind", []);
   const trainingSpecs = [
-    { name: "staff_id", key: "field.staff", input: trainee, value: (el) => (el.value ? Number(el.value) : null) },
+    { name: "staff_id", key: "field.staff", input: trainee, value: idValue },
     { name: "kind", key: "field.training_kind", input: trainingKind },
     { name: "held_on", key: "field.held_on", input: dateInput("training-held_on") },
     { name: "topic", key: "field.topic", input: text("training-topic", { maxlength: 200 }) },
@@ -83,18 +65,7 @@ export function mount(container, { user }) {
     { name: "hours", key: "field.hours", input: h("input", { type: "number", min: 0, step: 1, testid: "training-hours" }) },
   ];
   const trainingForm = specForm("training-add", trainingSpecs, "staff.training.add", { title: "staff.training.title" });
-  onSubmit(
-    trainingForm,
-    () => {
-      const { staff_id: id, ...body } = valuesOf(trainingSpecs);
-      if (!id) throw { message: t("dlg.required"), field: "staff_id" };
-      return post(PATHS.training(id), compact(body));
-    },
-    () => {
-      trainingForm.reset();
-      return loadStaff();
-    },
-  );
+  onAdd(trainingForm, poster(trainingSpecs, PATHS.training, "staff_id"), loadStaff);
 
   function trainedOf(s) {
     if (typeof s.trained === "boolean") return s.trained;
@@ -111,7 +82,7 @@ export function mount(container, { user }) {
     const untrained = staff.filter((s) => !trainedOf(s) && s.on_roster !== false);
     clear(
       rosterBox,
-      h("p", { class: untrained.length ? "summary bad" : "summary ok", testid: "staff-untrained-count" }, t("staff.untrained", { n: untrained.length, total: staff.length })),
+      verdict(untrained.length, "staff-untrained-count", t("staff.untrained", { n: untrained.length, total: staff.length })),
       table(
         "staff-table",
         [
@@ -135,13 +106,9 @@ export function mount(container, { user }) {
   }
 
   async function loadStaff() {
-    try {
-      const data = await get(PATHS.staff);
-      staff = Array.isArray(data) ? data : data.staff || [];
-      fillError(rosterError, null);
-    } catch (err) {
-      fillError(rosterError, err);
-    }
+    await withError(rosterError, async () => {
+      staff = listOf(await get(PATHS.staff), "staff");
+    });
     renderRoster();
   }
 
@@ -151,36 +118,22 @@ export function mount(container, { user }) {
   const shiftStaff = select("shift-staff", []);
   const shiftTo = select("shift-handover-to", []);
   const shiftSpecs = [
-    { name: "staff_id", key: "field.staff", input: shiftStaff, value: (el) => (el.value ? Number(el.value) : null) },
+    { name: "staff_id", key: "field.staff", input: shiftStaff, value: idValue },
     { name: "post", key: "field.post", input: text("shift-post", { maxlength: 64 }) },
-    { name: "starts", key: "field.starts", input: text("shift-starts", { placeholder: "YYYY-MM-DD HH:MM" }), value: instant },
-    { name: "ends", key: "field.ends", input: text("shift-ends", { placeholder: "YYYY-MM-DD HH:MM" }), value: instant },
+    { name: "starts", key: "field.starts", input: instantInput("shift-starts"), value: instant },
+    { name: "ends", key: "field.ends", input: instantInput("shift-ends"), value: instant },
   ];
   const shiftForm = specForm("shift-add", shiftSpecs, "staff.shift.add", { title: "staff.shift.add.title" });
-  onSubmit(shiftForm, () => post(PATHS.shifts, compact(valuesOf(shiftSpecs))), () => {
-    shiftForm.reset();
-    return loadShifts();
-  });
+  onAdd(shiftForm, poster(shiftSpecs, PATHS.shifts), loadShifts);
   const handoverNote = textarea("shift-handover-note", { maxlength: 2000 });
   const handoverShift = select("shift-handover-shift", []);
   const handoverSpecs = [
     { name: "shift_id", key: "field.shift", input: handoverShift },
-    { name: "to_staff_id", key: "field.handover_to", input: shiftTo, value: (el) => (el.value ? Number(el.value) : null) },
+    { name: "to_staff_id", key: "field.handover_to", input: shiftTo, value: idValue },
     { name: "note", key: "field.handover_note", input: handoverNote, wide: true },
   ];
   const handoverForm = specForm("shift-handover", handoverSpecs, "staff.handover.submit", { title: "staff.handover.title" });
-  onSubmit(
-    handoverForm,
-    () => {
-      const { shift_id: id, ...body } = valuesOf(handoverSpecs);
-      if (!id) throw { message: t("dlg.required"), field: "shift_id" };
-      return post(PATHS.handover(id), compact(body));
-    },
-    () => {
-      handoverForm.reset();
-      return loadShifts();
-    },
-  );
+  onAdd(handoverForm, poster(handoverSpecs, PATHS.handover, "shift_id"), loadShifts);
 
   function staffName(id) {
     const s = staff.find((x) => x.id === id);
@@ -208,13 +161,9 @@ export function mount(container, { user }) {
   }
 
   async function loadShifts() {
-    try {
-      const data = await get(PATHS.shifts);
-      shifts = Array.isArray(data) ? data : data.shifts || [];
-      fillError(shiftError, null);
-    } catch (err) {
-      fillError(shiftError, err);
-    }
+    await withError(shiftError, async () => {
+      shifts = listOf(await get(PATHS.shifts), "shifts");
+    });
     renderShifts();
   }
 
@@ -223,24 +172,21 @@ export function mount(container, { user }) {
   const entryError = formError("room-log-error");
   const entryStaff = select("room-staff", []);
   const entrySpecs = [
-    { name: "staff_id", key: "field.staff", input: entryStaff, value: (el) => (el.value ? Number(el.value) : null) },
+    { name: "staff_id", key: "field.staff", input: entryStaff, value: idValue },
     { name: "person_name", key: "field.person_name", input: text("room-person_name", { maxlength: 64 }), hint: "room.person.hint" },
     { name: "organisation", key: "field.organisation", input: text("room-organisation", { maxlength: 128 }) },
     { name: "reason", key: "field.reason", input: text("room-reason", { maxlength: 500 }), wide: true },
-    { name: "entered", key: "field.entered", input: text("room-entered", { placeholder: "YYYY-MM-DD HH:MM" }), value: instant, hint: "room.time.hint" },
+    { name: "entered", key: "field.entered", input: instantInput("room-entered"), value: instant, hint: "room.time.hint" },
   ];
   const entryForm = specForm("room-entry", entrySpecs, "room.enter", { title: "room.enter.title" });
-  onSubmit(
+  onAdd(
     entryForm,
     () => {
       const body = valuesOf(entrySpecs);
       if (body.staff_id) delete body.person_name; // a staff member is named by the roster
       return post(PATHS.entries, compact(body));
     },
-    () => {
-      entryForm.reset();
-      return loadEntries();
-    },
+    loadEntries,
   );
 
   function flaggedOf(e) {
@@ -251,7 +197,7 @@ export function mount(container, { user }) {
     const flagged = summary && typeof summary.flagged === "number" ? summary.flagged : entries.filter(flaggedOf).length;
     clear(
       entryBox,
-      h("p", { class: flagged ? "summary bad" : "summary ok", testid: "room-flagged-count" }, t("room.flagged", { n: flagged }), flagged ? h("span", { class: "error-article" }, ` ${cite("A24(4)")}`) : null),
+      verdict(flagged, "room-flagged-count", t("room.flagged", { n: flagged }), flagged ? h("span", { class: "error-article" }, ` ${cite("A24(4)")}`) : null),
       table(
         "room-table",
         [
@@ -278,37 +224,35 @@ export function mount(container, { user }) {
     );
   }
 
-  async function leave(e) {
-    fillError(entryError, null);
-    try {
+  function leave(e) {
+    return withError(entryError, async () => {
       await post(PATHS.leave(e.id), {});
       await loadEntries();
-    } catch (err) {
-      fillError(entryError, err);
-    }
+    });
   }
 
   async function loadEntries() {
-    try {
+    await withError(entryError, async () => {
       const data = await get(PATHS.entries);
-      entries = Array.isArray(data) ? data : data.entries || [];
+      entries = listOf(data, "entries");
       summary = Array.isArray(data) ? null : data;
-      fillError(entryError, null);
-    } catch (err) {
-      fillError(entryError, err);
-    }
+    });
     renderEntries();
   }
 
   // -- the page -------------------------------------------------------------------------------
-  fillSelect(duty, DUTIES.map((d) => [d, `${label("duty", d)} (${d})`]), { value: "monitoring" });
-  fillSelect(trainingKind, TRAINING_KINDS.map((k) => [k, label("training", k)]), { value: "training" });
+  function renderChoices() {
+    fillSelect(duty, DUTIES.map((d) => [d, `${label("duty", d)} (${d})`]), { value: duty.value || "monitoring" });
+    fillSelect(trainingKind, TRAINING_KINDS.map((k) => [k, label("training", k)]), { value: trainingKind.value || "training" });
+  }
+
+  renderChoices();
   clear(
     container,
     h("h1", { i18n: "staff.title" }),
-    section("staff.roster.title", "staff-roster-card", h("p", { class: "article" }, cite("A16.4, A17.1")), rosterBox, rosterError, editor ? staffForm : null, editor ? trainingForm : null),
-    section("staff.shifts.title", "staff-shifts-card", h("p", { class: "article" }, cite("A17.1")), shiftBox, shiftError, editor ? shiftForm : null, keeper ? handoverForm : null),
-    section("room.title", "room-card", h("p", { class: "article" }, cite("A16.4")), entryBox, entryError, keeper ? entryForm : null),
+    section("staff.roster.title", "staff-roster-card", articles("A16.4, A17.1"), rosterBox, rosterError, editor ? staffForm : null, editor ? trainingForm : null),
+    section("staff.shifts.title", "staff-shifts-card", articles("A17.1"), shiftBox, shiftError, editor ? shiftForm : null, keeper ? handoverForm : null),
+    section("room.title", "room-card", articles("A16.4"), entryBox, entryError, keeper ? entryForm : null),
   );
 
   async function loadUsers() {
@@ -324,8 +268,7 @@ export function mount(container, { user }) {
   loadUsers();
   loadStaff().then(() => Promise.all([loadShifts(), loadEntries()]));
   return onLang(() => {
-    fillSelect(duty, DUTIES.map((d) => [d, `${label("duty", d)} (${d})`]));
-    fillSelect(trainingKind, TRAINING_KINDS.map((k) => [k, label("training", k)]));
+    renderChoices();
     renderRoster();
     renderShifts();
     renderEntries();

@@ -1,0 +1,100 @@
+"""What the unit's records share: the audit of a change, field checks, and the unit's days.
+
+Dates the law counts in days are the unit's local calendar days, in the time zone of the
+`unit_timezone` setting (default Asia/Shanghai); instants are microseconds UTC (`*_us`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from vigil.clock import US_PER_S, local_date
+from vigil.context import SiteContext
+from vigil.errors import ValidationError
+from vigil.site.records.attachments import Actor
+
+MAX_TEXT_CHARS = 2000
+
+
+def audit(ctx: SiteContext, by: Actor, action: str, **detail: Any) -> None:
+    """Register a change of the unit's records (A17.2(2)): `action` like "staff.add";
+    `camera=(id, name)` names the camera concerned."""
+    camera = detail.pop("camera", None)
+    by.audit(
+        ctx,
+        action,
+        camera_id=camera[0] if camera else None,
+        camera_name=camera[1] if camera else "",
+        detail=detail,
+    )
+
+
+def check_text(
+    value: str | None,
+    field: str,
+    *,
+    max_chars: int = MAX_TEXT_CHARS,
+    required: bool = True,
+    multiline: bool = False,
+) -> str:
+    """`value` stripped; refused if empty (when required), too long or with control chars."""
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError("must not be empty", field=field)
+    if len(text) > max_chars:
+        raise ValidationError(f"must be at most {max_chars} characters", field=field)
+    allowed = "\n\t" if multiline else ""
+    if any(not c.isprintable() and c not in allowed for c in text):
+        raise ValidationError("must not contain control characters", field=field)
+    return text
+
+
+def text_field(value: object, field: str, limit: int, *, required: bool = False) -> str:
+    """A text field of a JSON body or form, stripped: None is empty, a non-string refused."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError("must be text", field=field)
+    clean = value.strip()
+    if required and not clean:
+        raise ValidationError("must not be empty", field=field)
+    if len(clean) > limit:
+        raise ValidationError(f"at most {limit} characters, got {len(clean)}", field=field)
+    return clean
+
+
+def parse_day(value: str | date, field: str) -> date:
+    """A calendar date from `YYYY-MM-DD` (or a `date`); refused with the field named."""
+    if isinstance(value, datetime):
+        raise ValidationError("must be a calendar date such as 2026-03-01", field=field)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(
+            f"{value!r} is not a calendar date such as 2026-03-01", field=field
+        ) from None
+
+
+def local_day(ctx: SiteContext, at_us: int) -> date:
+    """The unit's calendar day of an instant."""
+    return local_date(at_us, ctx.settings.unit_tz)
+
+
+def today(ctx: SiteContext) -> date:
+    """The unit's calendar day now."""
+    return local_day(ctx, ctx.clock.now_us())
+
+
+def day_or_today(ctx: SiteContext, text: str | None, field: str = "today") -> date:
+    """The day `text` names (`YYYY-MM-DD`), or the unit's today when it is empty."""
+    return parse_day(text, field) if text else today(ctx)
+
+
+def not_in_future(ctx: SiteContext, at_us: int, field: str) -> int:
+    """`at_us` unless it is later than now (a minute's grace for clocks apart)."""
+    if at_us > ctx.clock.now_us() + 60 * US_PER_S:
+        raise ValidationError("must not be in the future", field=field)
+    return at_us
