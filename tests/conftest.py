@@ -11,6 +11,7 @@ import os
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -27,6 +28,49 @@ def pytest_report_header() -> str:
     return f"vigil index backend: {BACKEND}"
 
 
+_template: dict[str, str] = {}
+
+
+def _admin_execute(sql: str) -> None:
+    with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _template_database() -> str:
+    """A database migrated to head once per test session (by the real Alembic migrations);
+    each test's database is a copy of it, which is far quicker than migrating anew."""
+    if "name" not in _template:
+        from sqlalchemy import create_engine
+
+        from vigil.db.migrate import upgrade
+
+        name = f"vigil_tmpl_{uuid.uuid4().hex[:12]}"
+        _admin_execute(f'CREATE DATABASE "{name}"')
+        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://") + name)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()  # a template must have no open connection when copied
+        _template["name"] = name
+    return _template["name"]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if "name" in _template:
+        _admin_execute(f'DROP DATABASE IF EXISTS "{_template.pop("name")}" WITH (FORCE)')
+
+
+@contextmanager
+def postgres_database(prefix: str = "vigil_t") -> Iterator[str]:
+    """A throw-away PostgreSQL database at head, dropped afterwards; yields its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{_template_database()}"')
+    try:
+        yield PG_URL + name
+    finally:
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def database_url() -> Iterator[str | None]:
     """None for SQLite under the home; else a throw-away PostgreSQL database."""
@@ -35,12 +79,8 @@ def database_url() -> Iterator[str | None]:
         return
     if BACKEND != "postgresql":
         raise pytest.UsageError(f"VIGIL_TEST_DATABASE={BACKEND!r}: use sqlite or postgresql")
-    name = f"vigil_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield PG_URL + name
-    with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
 
 
 def site_settings(database_url: str | None, **extra: object) -> dict[str, object]:

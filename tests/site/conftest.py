@@ -10,19 +10,17 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 import uvicorn
 from sqlalchemy import func, select
 
-from tests.conftest import BACKEND, PG_URL, site_settings
+from tests.conftest import BACKEND, postgres_database, site_settings
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
 from vigil.clock import SystemClock
@@ -74,14 +72,8 @@ def _database() -> Iterator[str | None]:
     if BACKEND == "sqlite":
         yield None
         return
-    name = f"vigil_b_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_URL + name
-    finally:
-        with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database("vigil_b") as url:
+        yield url
 
 
 def _sealed_counts(ctx: SiteContext) -> dict[int, int]:

@@ -19,11 +19,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vigil.context import SiteContext
 from vigil.db.models import Attachment, SiteProfile
-from vigil.errors import ValidationError
+from vigil.errors import ConflictError, ValidationError
 from vigil.regulation import (
     SITE_CATEGORIES,
     SITE_KINDS,
@@ -374,23 +375,29 @@ def get_profile(ctx: SiteContext) -> ProfileView | None:
 def update_profile(ctx: SiteContext, changes: Mapping[str, Any], actor: Actor) -> ProfileView:
     """Apply `changes` (a partial update) after checking the whole profile; audit it."""
     on = today(ctx)
-    with ctx.sessions.begin() as s:
-        row = s.get(SiteProfile, 1)
-        before = _values(row) if row is not None else None
-        values = validate(s, before, changes, on=on)
-        changed = {f: values[f] for f in FIELDS if before is None or before[f] != values[f]}
-        if not changed and row is not None:
-            return ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
-        if row is None:
-            row = SiteProfile(id=1)
-            s.add(row)
-        for f in FIELDS:
-            setattr(row, f, json.dumps(values[f]) if f == "categories" else values[f])
-        row.updated_us = ctx.clock.now_us()
-        row.updated_by = actor.name[:64]
-        old_categories = before["categories"] if before else []
-        seeded = seed_positions(s, [c for c in values["categories"] if c not in old_categories])
-        view = ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
+    try:
+        with ctx.sessions.begin() as s:
+            row = s.get(SiteProfile, 1)
+            before = _values(row) if row is not None else None
+            values = validate(s, before, changes, on=on)
+            changed = {f: values[f] for f in FIELDS if before is None or before[f] != values[f]}
+            if not changed and row is not None:
+                return ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
+            if row is None:
+                row = SiteProfile(id=1)
+                s.add(row)
+            for f in FIELDS:
+                setattr(row, f, json.dumps(values[f]) if f == "categories" else values[f])
+            row.updated_us = ctx.clock.now_us()
+            row.updated_by = actor.name[:64]
+            old_categories = before["categories"] if before else []
+            seeded = seed_positions(s, [c for c in values["categories"] if c not in old_categories])
+            view = ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
+    except IntegrityError:  # two first saves at once: the loser must not see a 500
+        raise ConflictError(
+            "someone saved the profile at the same moment; reload it and apply your changes again",
+            field="site_profile",
+        ) from None
     detail: dict[str, Any] = {"changed": changed}
     if before is not None:
         detail["before"] = {f: before[f] for f in changed}

@@ -13,7 +13,7 @@ import { articles, can, nameOf, section, table, when, withError, yesNo } from ".
 export const PATHS = {
   catalogue: "/regulation/catalogue",
   positions: "/site/positions",
-  cameras: "/cameras",
+  all: "/siting", // every camera's siting in one call, rights to video not needed
   siting: (cam) => `/cameras/${encodeURIComponent(cam)}/siting`,
   reference: (cam) => `/cameras/${encodeURIComponent(cam)}/reference`,
   approve: (cam) => `/cameras/${encodeURIComponent(cam)}/reference/approve`,
@@ -188,8 +188,7 @@ export function mount(container, { user }) {
 
   async function load(keep) {
     await withError(listError, async () => {
-      const cams = await get(PATHS.cameras);
-      rows = await Promise.all(cams.map((c) => get(PATHS.siting(c.name))));
+      rows = await get(PATHS.all);
     });
     fillSelect(camera, rows.map((r) => [r.camera, r.camera]), { value: keep || camera.value || (rows[0] && rows[0].camera) || "" });
     renderList();
