@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -48,6 +49,7 @@ PASSWORDS = {
     "checker": "checker-pass-2024",
 }
 CAMERAS = ("cam1", "cam2")
+VIEWPORT = {"width": 1280, "height": 900}
 MIN_SEGMENTS = 2
 
 
@@ -155,3 +157,16 @@ def browser() -> Iterator[object]:
         pytest.skip(f"no Chromium at {CHROMIUM}")
     with chromium() as b:
         yield b
+
+
+@pytest.fixture
+def page(browser: Any, console: Console) -> Iterator[Any]:
+    """A fresh browser context (no cookies, no localStorage); uncaught page errors fail."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(20_000)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"

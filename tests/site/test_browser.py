@@ -30,7 +30,6 @@ from vigil.clock import US_PER_S, us_to_iso
 
 pytestmark = pytest.mark.slow
 
-VIEWPORT = {"width": 1280, "height": 900}
 # The simulated camera burns "YYYY-MM-DD HH:MM:SS.mmm" (UTC) at the top of the picture, in
 # two lines when the picture is narrow.
 TIME_OF_DAY = re.compile(r"(?<!\d)(\d{2}):(\d{2}):(\d{2})[.,:]?(\d{3})(?!\d)")
@@ -39,19 +38,6 @@ DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 # The pages of the unit's records, which every role may read (view_records).
 RECORDS_ZH = ["场所", "点位", "人员", "维保", "自查"]
 RECORDS_EN = ["Site", "Cameras", "Staff", "Maintenance", "Compliance"]
-
-
-@pytest.fixture
-def page(browser: Any, console: Console) -> Iterator[Any]:
-    """A fresh browser context (no cookies, no localStorage); uncaught page errors fail."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
 
 
 def sign_in(page: Any, console: Console, username: str, hash_: str = "") -> None:

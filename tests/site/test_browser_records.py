@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.site.conftest import Console
-from tests.site.test_browser import VIEWPORT, api_client, sign_in
+from tests.site.test_browser import api_client, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -33,19 +32,6 @@ CST = timezone(timedelta(hours=8))
 def days_ago(n: int) -> str:
     """The unit's calendar day (China Standard Time) n days ago, YYYY-MM-DD."""
     return (datetime.now(UTC).astimezone(CST).date() - timedelta(days=n)).isoformat()
-
-
-@pytest.fixture
-def page(browser: Any, console: Console) -> Iterator[Any]:
-    """A fresh browser context; uncaught page errors fail the test."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
 
 
 def pdf_text(path: Path) -> str:
