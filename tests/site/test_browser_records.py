@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +20,19 @@ from playwright.sync_api import expect
 
 from tests.site.conftest import Console
 from tests.site.test_browser import api_client, sign_in
+from vigil.clock import SystemClock, local_date
+from vigil.config import Settings
 
 pytestmark = pytest.mark.slow
 
 UNIT = "榕城大酒店有限公司"
 CREDIT_CODE = "91350100M000100Y43"  # a valid GB 32100-2015 code
 BAD_CREDIT_CODE = "91350100M000100Y44"  # the same with a wrong check character
-CST = timezone(timedelta(hours=8))
 
 
 def days_ago(n: int) -> str:
-    """The unit's calendar day (China Standard Time) n days ago, YYYY-MM-DD."""
-    return (datetime.now(UTC).astimezone(CST).date() - timedelta(days=n)).isoformat()
+    """The unit's calendar day (the default `unit_timezone`) n days ago, YYYY-MM-DD."""
+    return (local_date(SystemClock().now_us(), Settings().unit_tz) - timedelta(days=n)).isoformat()
 
 
 def pdf_text(path: Path) -> str:

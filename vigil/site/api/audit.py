@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from vigil.clock import parse_instant, us_to_iso
+from vigil.clock import us_to_iso
+from vigil.site.api.common import instant
 from vigil.site.deps import ViewsAudit, site
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -26,8 +27,8 @@ def _entries(
 
     entries: list[Any] = list_entries(
         site(request),
-        since_us=parse_instant(since, field="since") if since else None,
-        until_us=parse_instant(until, field="until") if until else None,
+        since_us=instant(since, "since"),
+        until_us=instant(until, "until"),
         actor=actor or None,
         action=action or None,
         camera=camera or None,
