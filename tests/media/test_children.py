@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,15 @@ child = subprocess.Popen(die_with_parent(["sleep", "60"], sys.argv[1]))
 print(child.pid, flush=True)
 sys.stdin.read()  # until the test kills us
 """
+
+
+def _wait_for_exec(pid: int, comm: str) -> None:
+    """setpriv arms the parent-death signal and then execs; kill the parent before that and
+    no signal is armed, so wait until the child runs the real program."""
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}/comm").read_text().strip() != comm:
+        assert time.monotonic() < deadline, "the child never started its program"
+        time.sleep(0.01)
 
 
 def _alive(pid: int) -> bool:
@@ -37,6 +47,7 @@ def test_child_dies_when_its_parent_is_killed(name: str) -> None:
     )
     assert parent.stdout is not None
     child_pid = int(parent.stdout.readline())
+    _wait_for_exec(child_pid, "sleep")
     assert _alive(child_pid)
     parent.send_signal(signal.SIGKILL)  # no cleanup code of ours runs
     parent.wait(10)
