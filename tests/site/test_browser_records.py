@@ -52,6 +52,30 @@ def download(page: Any, testid: str, to: Path) -> Path:
     return to
 
 
+# -- 0: the profile form holds still until the saved profile has arrived ------------------------
+
+
+def test_profile_form_is_disabled_until_the_profile_arrives(page: Any, console: Console) -> None:
+    # The profile's GET is held back (Playwright routing in the real browser; the server is
+    # untouched) to open the window in which typed text used to be overwritten on arrival.
+    held: list[Any] = []
+    page.route("**/api/v1/site/profile", lambda route: held.append(route))
+    try:
+        sign_in(page, console, "admin", "#/site")
+        field = page.get_by_test_id("site-unit_name")
+        expect(field).to_be_disabled()
+        expect(page.get_by_test_id("site-profile")).to_have_attribute("aria-busy", "true")
+        while not held:
+            page.wait_for_timeout(20)
+        held[0].continue_()
+        expect(field).to_be_enabled()
+        field.fill("typed after arrival")
+        page.wait_for_timeout(200)  # any late fill from the load would land here
+        expect(field).to_have_value("typed after arrival")
+    finally:
+        page.unroute("**/api/v1/site/profile")
+
+
 # -- 1: the hotel's profile, a refused guest-room camera, coverage and the filing form -----------
 
 

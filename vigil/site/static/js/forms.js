@@ -45,11 +45,31 @@ export function specForm(testid, specs, submitKey, { title = null, extra = [] } 
     "form",
     { class: "record-form", novalidate: true, testid },
     title ? h("h3", { i18n: title }) : null,
-    h("div", { class: "form-grid" }, specs.map((s) => wrap(field(s.name, s.key, s.input, s.hint), s.wide))),
-    extra,
-    formError(`${testid}-error`),
-    h("div", { class: "actions" }, submit),
+    h(
+      "fieldset",
+      { class: "form-body" },
+      h("div", { class: "form-grid" }, specs.map((s) => wrap(field(s.name, s.key, s.input, s.hint), s.wide))),
+      extra,
+      formError(`${testid}-error`),
+      h("div", { class: "actions" }, submit),
+    ),
   );
+}
+
+/**
+ * Keep a spec form's fields disabled until `loading` (the record it shows) settles, so that
+ * nothing typed meanwhile is overwritten when the record arrives. Resolves to its result.
+ */
+export async function holdUntil(form, loading) {
+  const body = form.querySelector("fieldset.form-body");
+  body.disabled = true;
+  form.setAttribute("aria-busy", "true");
+  try {
+    return await loading;
+  } finally {
+    body.disabled = false;
+    form.removeAttribute("aria-busy");
+  }
 }
 
 function wrap(el, wide) {

@@ -6,7 +6,7 @@ import { get, put } from "./api.js";
 import { attach, attachmentLink, download } from "./attachments.js";
 import { clear, errorSlot, h, showFormError } from "./dom.js";
 import { cite, label, onLang, t } from "./i18n.js";
-import { dateInput, fileInput, fillSelect, fillSpecs, formError, inForm, onSubmit, readOnly, savedNote, select, specForm, text, valuesOf } from "./forms.js";
+import { dateInput, fileInput, fillSelect, fillSpecs, formError, holdUntil, inForm, onSubmit, readOnly, savedNote, select, specForm, text, valuesOf } from "./forms.js";
 import { articles, can, nameOf, section, table, verdict, withError } from "./records.js";
 
 export const PATHS = {
@@ -325,7 +325,7 @@ export function mount(container, { user }) {
     renderStatus();
   }
 
-  async function load() {
+  async function loadForm() {
     try {
       catalogue = { ...catalogue, ...(await get(PATHS.catalogue)) };
     } catch (err) {
@@ -335,6 +335,10 @@ export function mount(container, { user }) {
     await loadProfile();
     renderCatalogue();
     showMainWorks();
+  }
+
+  async function load() {
+    await holdUntil(form, loadForm());
     renderAttachments();
     await Promise.all([loadPositions(), loadCoverage()]);
   }
