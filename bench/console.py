@@ -1,7 +1,7 @@
-"""Console benchmarks: seek-to-first-frame on a 1M-row index, 1-hour export, audit verify.
+"""Console benchmarks: seek and status on a 1M-row index, 1-hour export, audit verify.
 
 Run by hand from the repository root, e.g.
-    .venv/bin/python bench/console.py [--only seek|export|audit] [--json out.json]
+    .venv/bin/python bench/console.py [--only seek|status|export|audit] [--json out.json]
 Nothing here asserts timing. Needs ffmpeg. Set VIGIL_BENCH_PG_URL to also run seek on PostgreSQL.
 """
 
@@ -25,8 +25,11 @@ from sqlalchemy import insert, select
 
 from vigil.context import SiteContext
 from vigil.db.models import Segment
+from vigil.db.sql import sum_int
+from vigil.health.status import camera_states, status
 from vigil.media.fmp4 import read_layout
 from vigil.site.cameras import CameraRegistry
+from vigil.storage.capacity import DiskGuard
 from vigil.storage.catalog import catalog
 from vigil.storage.segment_store import FinishedFile, SegmentStore, fragment_table
 
@@ -69,11 +72,11 @@ def new_site(work: Path, db_url: str | None) -> SiteContext:
     return SiteContext.init(work / "home", settings=settings)
 
 
-def bench_seek(
-    work: Path, rows: int, cameras: int, samples: int, db_url: str | None
-) -> dict[str, Any]:
-    label = "postgresql" if db_url else "sqlite"
-    ctx = new_site(work / label, db_url)
+def fill_index(
+    work: Path, ctx: SiteContext, rows: int, cameras: int, t0_us: int
+) -> tuple[list[Any], int, float]:
+    """`rows` one-minute segments over `cameras` cameras from t0_us, all pointing at one real
+    clip: (cameras, segments per camera, seconds the insert took)."""
     clip = ffmpeg_segment(work / "seek.mp4", 60, "320x240", 10, 300, 10)
     layout = read_layout(clip)
     frags = json.dumps(fragment_table(layout), separators=(",", ":"))
@@ -93,7 +96,7 @@ def bench_seek(
     with ctx.engine.begin() as conn:
         for cam in cams:
             for i in range(per_cam):
-                start = T0_US + i * SEG_US
+                start = t0_us + i * SEG_US
                 batch.append(dict(base, camera_id=cam.id, seq=i + 1, start_us=start,
                                   end_us=start + SEG_US))  # fmt: skip
                 if len(batch) == 50_000:
@@ -101,7 +104,15 @@ def bench_seek(
                     batch = []
         if batch:
             conn.execute(insert(Segment), batch)
-    insert_s = time.perf_counter() - t
+    return cams, per_cam, time.perf_counter() - t
+
+
+def bench_seek(
+    work: Path, rows: int, cameras: int, samples: int, db_url: str | None
+) -> dict[str, Any]:
+    label = "postgresql" if db_url else "sqlite"
+    ctx = new_site(work / label, db_url)
+    cams, per_cam, insert_s = fill_index(work, ctx, rows, cameras, T0_US)
     if db_url:
         with ctx.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE segments")
@@ -150,6 +161,50 @@ def bench_seek(
         "fragment_table": summary(table),
         "read_bytes": summary(read),
         "seek_total": summary(total),
+    }
+
+
+def bench_status(work: Path, rows: int, cameras: int, samples: int) -> dict[str, Any]:
+    """What the disk guard (every 2 s) and `vigil status` cost on a full index whose newest
+    segments end now, against the full SUM(bytes) the disk guard used to run; and what the
+    live wall polls every 4 s (camera_states)."""
+    ctx = new_site(work / "status", None)
+    per_cam_target = rows // cameras
+    now_us = ctx.clock.now_us()
+    _, per_cam, insert_s = fill_index(work, ctx, rows, cameras, now_us - per_cam_target * SEG_US)
+    full_sum: list[float] = []
+    guard: list[float] = []
+    report: list[float] = []
+    wall: list[float] = []
+    disk = DiskGuard(ctx)
+    disk.refresh()  # the first read counts in full, as at start-up
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        with ctx.sessions() as s:
+            s.scalar(select(sum_int(Segment.bytes)).where(Segment.state == "sealed"))
+        t1 = time.perf_counter()
+        disk.refresh()
+        t2 = time.perf_counter()
+        full_sum.append((t1 - t0) * 1e3)
+        guard.append((t2 - t1) * 1e3)
+    for _ in range(max(3, samples // 10)):
+        t0 = time.perf_counter()
+        status(ctx)
+        t1 = time.perf_counter()
+        camera_states(ctx)
+        report.append((t1 - t0) * 1e3)
+        wall.append((time.perf_counter() - t1) * 1e3)
+    ctx.close()
+    return {
+        "db": "sqlite",
+        "rows": per_cam * cameras,
+        "cameras": cameras,
+        "days": round(per_cam * SEG_US / 86_400e6, 1),
+        "insert_s": round(insert_s, 1),
+        "full_sum_bytes": summary(full_sum),
+        "disk_guard_refresh": summary(guard),
+        "vigil_status": summary(report),
+        "live_wall_camera_states": summary(wall),
     }
 
 
@@ -236,7 +291,7 @@ def print_table(name: str, result: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    p.add_argument("--only", action="append", choices=["seek", "export", "audit"])
+    p.add_argument("--only", action="append", choices=["seek", "status", "export", "audit"])
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--cameras", type=int, default=10)
     p.add_argument("--samples", type=int, default=200)
@@ -245,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--audit-entries", type=int, default=100_000)
     p.add_argument("--json", type=Path)
     a = p.parse_args(argv)
-    which = a.only or ["seek", "export", "audit"]
+    which = a.only or ["seek", "status", "export", "audit"]
     results: dict[str, Any] = {"nproc": os.cpu_count(), "loadavg_start": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="vigil-bench-") as tmp:
         work = Path(tmp)
@@ -258,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
                 jobs.append(
                     ("seek postgresql", lambda: bench_seek(work, a.rows, a.cameras, a.samples, pg))
                 )
+        if "status" in which:
+            jobs.append(("status sqlite",
+                         lambda: bench_status(work, a.rows, a.cameras, a.samples)))  # fmt: skip
         if "export" in which:
             jobs.append(("export", lambda: bench_export(work, a.export_height, a.export_minutes)))
         if "audit" in which:

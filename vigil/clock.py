@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Protocol
 
 US_PER_S = 1_000_000
+US_PER_HOUR = 3600 * US_PER_S
 US_PER_DAY = 86_400 * US_PER_S
 
 

@@ -56,6 +56,10 @@ class Segment(Base):
         UniqueConstraint("camera_id", "seq", name="uq_segments_camera_seq"),
         Index("ix_segments_camera_start", "camera_id", "start_us"),
         Index("ix_segments_state_end", "state", "end_us"),
+        # Covering for the status figures (migration 0004).
+        Index(
+            "ix_segments_camera_state_start", "camera_id", "state", "start_us", "end_us", "bytes"
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), nullable=False)

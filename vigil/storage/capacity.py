@@ -18,6 +18,8 @@ from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
 from vigil.db.sql import sum_int
 from vigil.health.alarms import clear_alarm, raise_alarm
+from vigil.storage.catalog import LONGEST_SEGMENT_US
+from vigil.storage.usage import indexed_bytes
 
 _RESUME_MARGIN_BYTES = 64 << 20
 _BITRATE_WINDOW_US = US_PER_DAY
@@ -31,12 +33,10 @@ class DiskSpace:
 
 
 def recordings_bytes(ctx: SiteContext) -> int:
-    with ctx.sessions() as s:
-        total = s.scalar(
-            select(sum_int(Segment.bytes)).where(Segment.state.in_(("sealed", "expiring")))
-        )
+    """Indexed originals (a running total, `vigil.storage.usage`) plus what is being
+    written in staging."""
     staging = sum(p.stat().st_size for p in ctx.staging_dir.rglob("*.part") if p.is_file())
-    return int(total or 0) + staging
+    return indexed_bytes(ctx).read(ctx) + staging
 
 
 def disk_space(ctx: SiteContext) -> DiskSpace:
@@ -110,7 +110,13 @@ def camera_rates(ctx: SiteContext) -> list[CameraRate]:
                 sum_int(Segment.bytes),
                 sum_int(Segment.end_us - Segment.start_us),
             )
-            .outerjoin(Segment, (Segment.camera_id == Camera.id) & (Segment.end_us >= since))
+            .outerjoin(
+                Segment,
+                (Segment.camera_id == Camera.id)
+                & (Segment.state == "sealed")
+                & (Segment.end_us >= since)
+                & (Segment.start_us >= since - LONGEST_SEGMENT_US),
+            )
             .where(Camera.state == "active")
             .group_by(Camera.id, Camera.name, Camera.retention_days)
         ).all()

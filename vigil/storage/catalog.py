@@ -13,6 +13,9 @@ from vigil.db.models import Camera, Gap, Segment
 from vigil.errors import NotFoundError, ValidationError
 
 _OVERLAP_SLACK_US = 300_000_000
+#: No segment is longer (segment_s is at most 600 s, a late keyframe adds seconds). Lets a
+#: query on end times bound start times too, so the (camera, start) indexes answer it.
+LONGEST_SEGMENT_US = 3600 * 1_000_000
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain
 from vigil.regulation.retention import is_past_retention
 from vigil.storage import files
+from vigil.storage.usage import indexed_bytes
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
             _unlink(ctx, due, cam.retention_days, now, report)
             report.expired[cam.name] = report.expired.get(cam.name, 0) + len(due)
     if report.expired:
+        indexed_bytes(ctx).forget(report.bytes_freed)
         log.info("expired %s (%d bytes)", report.expired, report.bytes_freed)
     return report
 

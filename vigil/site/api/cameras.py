@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
 from vigil.clock import parse_instant
-from vigil.health.status import camera_reports
+from vigil.health.status import camera_states
 from vigil.site.cameras import CameraRegistry
 from vigil.site.deps import ManagesCameras, Principal, SignedIn, audit, site
 from vigil.storage.catalog import catalog
@@ -47,7 +47,7 @@ def _visible(who: Principal, camera_id: int) -> bool:
 def list_cameras(request: Request, who: SignedIn) -> list[dict[str, Any]]:
     """Cameras the caller may see, with their recording state and the caller's rights."""
     ctx = site(request)
-    reports = {r.name: r for r in camera_reports(ctx)}
+    reports = {r.name: r for r in camera_states(ctx)}
     out = []
     for cam in CameraRegistry(ctx).list():
         if not _visible(who, cam.id):

@@ -39,9 +39,9 @@ measures: an inspection looks back over a quarter)."""
 
 
 def _camera_states(ctx: SiteContext) -> dict[str, str]:
-    from vigil.health.status import camera_reports
+    from vigil.health.status import camera_states
 
-    return {r.name: r.state for r in camera_reports(ctx)}
+    return {r.name: r.state for r in camera_states(ctx)}
 
 
 def gather(ctx: SiteContext, *, full_verify: bool = False, period_days: int) -> Evidence:

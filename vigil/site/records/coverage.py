@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from vigil.context import SiteContext
-from vigil.health.status import camera_reports
+from vigil.health.status import camera_states
 from vigil.site.records.positions import PositionView, list_positions
 from vigil.site.records.siting import list_sitings
 
@@ -115,7 +115,7 @@ def compute(positions: Sequence[PositionView], cameras: Sequence[SitedCamera]) -
 
 def sited_cameras(ctx: SiteContext) -> list[SitedCamera]:
     """Active cameras with their siting and their recorder's state, from the index."""
-    states = {r.name: r.state for r in camera_reports(ctx)}
+    states = {r.name: r.state for r in camera_states(ctx)}
     return [
         SitedCamera(
             v.camera,
