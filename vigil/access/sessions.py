@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from vigil.access.roster import departed_message, left_roster_on
 from vigil.access.signin import AuthError
 from vigil.access.views import UserView, load_view
 from vigil.audit.log import record
@@ -67,6 +68,8 @@ class SessionStore:
                 raise NotFoundError(f"no user with id {user_id}", field="user")
             if user.disabled:
                 raise AuthError("this account is disabled; an administrator can enable it")
+            if left_on := left_roster_on(s, self.ctx, user_id):
+                raise AuthError(departed_message(left_on))
             s.add(
                 WebSession(
                     token_sha256=token_sha256(token),
@@ -82,7 +85,8 @@ class SessionStore:
         return token, csrf
 
     def validate(self, token: str) -> SessionInfo | None:
-        """The live session for `token`, or None (unknown, revoked, expired, user disabled)."""
+        """The live session for `token`, or None (unknown, revoked, expired, user disabled or
+        off the roster)."""
         if not token or len(token) > _MAX_TOKEN_CHARS:
             return None
         now = self.ctx.clock.now_us()
@@ -93,7 +97,7 @@ class SessionStore:
             if now >= row.expires_us or now - row.last_seen_us >= IDLE_TIMEOUT_US:
                 return None
             user = s.get(User, row.user_id)
-            if user is None or user.disabled:
+            if user is None or user.disabled or left_roster_on(s, self.ctx, user.id):
                 return None
             if now - row.last_seen_us >= LAST_SEEN_RESOLUTION_US:
                 row.last_seen_us = now

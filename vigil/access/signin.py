@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from vigil.access.passwords import hash_password, needs_rehash, verify_dummy, verify_password
+from vigil.access.roster import departed_message, left_roster_on
 from vigil.access.views import UserView, load_view
 from vigil.audit.log import record
 from vigil.clock import US_PER_S, us_to_iso
@@ -97,6 +98,11 @@ def authenticate(ctx: SiteContext, username: str, password: str, client_addr: st
     if user.disabled:
         audit("refused", user.role, reason="disabled")
         raise AuthError("this account is disabled; an administrator can enable it")
+    with ctx.sessions() as s:
+        left_on = left_roster_on(s, ctx, user.id)
+    if left_on is not None:
+        audit("refused", user.role, reason="left the roster", left_on=left_on)
+        raise AuthError(departed_message(left_on))
     with ctx.sessions.begin() as s:
         row = s.get(User, user.id)
         assert row is not None

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from vigil.access.roles import ROLE_PERMISSIONS, Permission, Role
+from vigil.access.roster import departed_message, left_roster_on
 from vigil.access.sessions import token_sha256
 from vigil.access.views import UserView, load_view
 from vigil.audit.log import record
@@ -131,6 +132,8 @@ class TokenStore:
                 raise NotFoundError(f"no user named {username!r}", field="username")
             if user.disabled:
                 raise ValidationError(f"user {username!r} is disabled", field="username")
+            if left_on := left_roster_on(s, self.ctx, user.id):
+                raise ValidationError(departed_message(left_on), field="username")
             clean = check_scopes(scopes, Role.parse(user.role))
             tok = ApiToken(
                 user_id=user.id,
@@ -149,7 +152,8 @@ class TokenStore:
         return plain, view
 
     def validate(self, token: str) -> tuple[UserView, frozenset[str]] | None:
-        """The token's user and scopes, or None (unknown, revoked, expired, user disabled)."""
+        """The token's user and scopes, or None (unknown, revoked, expired, user disabled or
+        off the roster)."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > _MAX_TOKEN_CHARS:
             return None
         now = self.ctx.clock.now_us()
@@ -160,7 +164,7 @@ class TokenStore:
             if tok.expires_us is not None and now >= tok.expires_us:
                 return None
             user = s.get(User, tok.user_id)
-            if user is None or user.disabled:
+            if user is None or user.disabled or left_roster_on(s, self.ctx, user.id):
                 return None
             if tok.last_used_us is None or now - tok.last_used_us >= LAST_USED_RESOLUTION_US:
                 tok.last_used_us = now

@@ -18,19 +18,21 @@ from vigil.media.children import die_with_parent
 
 FFMPEG = os.environ.get("VIGIL_FFMPEG", "ffmpeg")
 
-#: A fixed malloc trim threshold for each ffmpeg. glibc's default one grows with the largest
-#: block freed, so a recorder keeps ~0.45 MB of freed heap it never returns; with 32-64
-#: cameras that is the difference between meeting the memory budget per stream and not
-#: (docs/performance.md). Costs no measurable CPU: the heap is trimmed about once a fragment.
-MALLOC_TRIM_TUNABLE = "glibc.malloc.trim_threshold=131072"
+# Why a fixed malloc trim threshold (setting `ffmpeg_malloc_trim_bytes`): glibc's dynamic
+# one grows with the largest block freed, so a recorder keeps ~0.5 MB of freed heap it never
+# returns; fixed, it is returned and the memory budget per stream is met at 32 cameras. It
+# costs CPU: a fixed threshold also stops glibc's dynamic mmap threshold, so keyframe-sized
+# buffers are mapped afresh each time, ~12 % more ffmpeg CPU (docs/performance.md, "Memory
+# against CPU"). 0 leaves glibc's defaults.
 
 
-def child_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+def child_env(base: Mapping[str, str] | None = None, *, malloc_trim_bytes: int) -> dict[str, str]:
     """The environment of an ffmpeg child: ours plus the trim tunable (unless already set)."""
     env = dict(os.environ if base is None else base)
     tunables = env.get("GLIBC_TUNABLES", "")
-    if "glibc.malloc.trim_threshold=" not in tunables:
-        env["GLIBC_TUNABLES"] = ":".join(t for t in (tunables, MALLOC_TRIM_TUNABLE) if t)
+    if malloc_trim_bytes > 0 and "glibc.malloc.trim_threshold=" not in tunables:
+        own = f"glibc.malloc.trim_threshold={malloc_trim_bytes}"
+        env["GLIBC_TUNABLES"] = ":".join(t for t in (tunables, own) if t)
     return env
 
 
@@ -88,7 +90,7 @@ def record_command(
     ]  # fmt: skip
 
 
-def spawn(cmd: list[str]) -> subprocess.Popen[bytes]:
+def spawn(cmd: list[str], *, malloc_trim_bytes: int) -> subprocess.Popen[bytes]:
     # Own session: a Ctrl-C at the terminal reaches the recorder only, which then asks
     # each ffmpeg once to finish its open fragment (ffmpeg hard-exits on repeated signals).
     return subprocess.Popen(
@@ -97,7 +99,7 @@ def spawn(cmd: list[str]) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        env=child_env(),
+        env=child_env(malloc_trim_bytes=malloc_trim_bytes),
     )
 
 

@@ -126,7 +126,7 @@ class CameraRecorder(threading.Thread):
         )
         self.status.sessions += 1
         self._set_state("connecting", "")
-        proc = ffmpeg.spawn(cmd)
+        proc = ffmpeg.spawn(cmd, malloc_trim_bytes=s.ffmpeg_malloc_trim_bytes)
         outcome = SessionOutcome()
         estimator = AnchorEstimator()
         listed_end_s: float | None = None

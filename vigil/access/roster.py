@@ -1,0 +1,38 @@
+"""Accounts of people who have left the monitoring-room roster are refused (A16(4)).
+
+Only monitoring, management and maintenance staff use the monitoring room (A16(4)). An
+account linked to a roster entry works through the entry's `left_on` (the last day on the
+roster, the unit's calendar) and is refused from the next day on: at sign-in, and for its
+web sessions and API tokens, which stop at once. Nothing is stored: the refusal follows the
+roster, so a departure recorded in advance takes effect on its day without a job, and
+linking the account to a current entry (an audited change) lifts it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vigil.clock import local_date
+from vigil.context import SiteContext
+from vigil.db.models import StaffMember
+
+ARTICLE = "A16(4)"
+
+
+def left_roster_on(s: Session, ctx: SiteContext, user_id: int) -> str | None:
+    """The day the account's person left the roster, if that day is over; else None."""
+    left = s.scalar(select(StaffMember.left_on).where(StaffMember.user_id == user_id))
+    if left is None:
+        return None
+    today = local_date(ctx.clock.now_us(), ctx.settings.unit_tz)
+    return left if date.fromisoformat(left) < today else None
+
+
+def departed_message(left_on: str) -> str:
+    return (
+        f"this account belongs to a person who left the monitoring-room roster on {left_on}; "
+        f"only current staff may use the monitoring system ({ARTICLE})"
+    )
