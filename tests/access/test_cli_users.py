@@ -141,3 +141,16 @@ def test_tokens(home: dict[str, str]) -> None:
     assert json.loads(vigil(home, "token", "list", "--json").stdout)[0]["state"] == "revoked"
     gone = vigil(home, "token", "revoke", "9", ok=False)
     assert gone.returncode == 3 and "id:" in gone.stderr
+
+
+def test_user_list_shows_who_is_refused_for_leaving_the_roster(home: dict[str, str]) -> None:
+    """A16(4): the administrator sees why an enabled account is refused."""
+    vigil(home, "user", "add", "mon1", "--role", "monitor", "--password-stdin", stdin=PW)
+    vigil(home, "staff", "add", "李雷", "--duty", "monitoring", "--username", "mon1",
+          "--joined-on", "2025-01-01")  # fmt: skip
+    assert users(home)["mon1"]["left_roster_on"] is None
+    vigil(home, "staff", "leave", "1", "--on", "2025-06-30")
+    listed = users(home)["mon1"]
+    assert (listed["left_roster_on"], listed["disabled"]) == ("2025-06-30", False)
+    table = vigil({**home, "COLUMNS": "250"}, "user", "list").stdout
+    assert "left the roster on 2025-06-30" in table and "A16(4)" in table

@@ -38,8 +38,10 @@ def test_departed_staff_are_refused_from_the_day_after_they_left(
     fresh, _csrf = sessions.create(user.id, ADDR)
     assert sessions.validate(fresh) is not None
     assert tokens.validate(token) is not None
+    assert users.departed() == {}
 
     clock.advance(days=1)
+    assert users.departed() == {user.id: last_day.isoformat()}
     with pytest.raises(AuthError) as err:
         users.authenticate("mon1", PASSWORD, ADDR)
     assert "A16(4)" in err.value.message and last_day.isoformat() in err.value.message

@@ -31,6 +31,17 @@ def left_roster_on(s: Session, ctx: SiteContext, user_id: int) -> str | None:
     return left if date.fromisoformat(left) < today else None
 
 
+def departed_accounts(s: Session, ctx: SiteContext) -> dict[int, str]:
+    """user id -> the day its person left the roster, for every account refused today."""
+    today = local_date(ctx.clock.now_us(), ctx.settings.unit_tz).isoformat()
+    rows = s.execute(
+        select(StaffMember.user_id, StaffMember.left_on).where(
+            StaffMember.user_id.is_not(None), StaffMember.left_on < today
+        )
+    )
+    return {user_id: left_on for user_id, left_on in rows if user_id is not None and left_on}
+
+
 def departed_message(left_on: str) -> str:
     return (
         f"this account belongs to a person who left the monitoring-room roster on {left_on}; "

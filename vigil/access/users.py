@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from vigil.access.passwords import check_policy, hash_password
 from vigil.access.roles import ROLE_PERMISSIONS, Permission, Role
+from vigil.access.roster import departed_accounts
 from vigil.access.sessions import revoke_user_sessions
 from vigil.access.signin import AuthError, LockedError, RateLimitedError, authenticate
 from vigil.access.views import CameraRights, UserView, check_username, load_view
@@ -53,6 +54,12 @@ class UserRegistry:
     def list(self) -> list[UserView]:
         with self.ctx.sessions() as s:
             return [load_view(s, u) for u in s.scalars(select(User).order_by(User.username))]
+
+    def departed(self) -> dict[int, str]:
+        """user id -> last day on the roster, for accounts refused because the person left
+        the monitoring-room roster (`vigil.access.roster`, A16(4))."""
+        with self.ctx.sessions() as s:
+            return departed_accounts(s, self.ctx)
 
     def get(self, username: str) -> UserView:
         with self.ctx.sessions() as s:

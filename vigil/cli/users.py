@@ -89,7 +89,8 @@ def add(
 def list_(as_json: JsonOpt = False) -> None:
     """List users, their roles and camera rights (L live, P playback, E export)."""
     ctx = open_site()
-    users = UserRegistry(ctx).list()
+    registry = UserRegistry(ctx)
+    users, departed = registry.list(), registry.departed()
     names = _camera_names(ctx)
     now = ctx.clock.now_us()
     if as_json:
@@ -102,6 +103,7 @@ def list_(as_json: JsonOpt = False) -> None:
                 for cam, r in sorted(u.rights.items())
             }  # fmt: skip
             data["locked"] = u.locked(now)
+            data["left_roster_on"] = departed.get(u.id)
             out.append(data)
         print_json(out)
         return
@@ -109,6 +111,8 @@ def list_(as_json: JsonOpt = False) -> None:
     for u in users:
         if u.disabled:
             state = "disabled"
+        elif u.id in departed:
+            state = f"refused: left the roster on {departed[u.id]} (A16(4))"
         elif u.locked(now) and u.locked_until_us is not None:
             state = f"locked until {us_to_iso(u.locked_until_us)}"
         else:

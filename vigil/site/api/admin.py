@@ -37,26 +37,31 @@ class Rights(BaseModel):
     export: bool = False
 
 
-def _user(u: UserView) -> dict[str, Any]:
+def _user(u: UserView, departed: dict[int, str]) -> dict[str, Any]:
     return {
         **user_json(u),
         "disabled": u.disabled,
         "created_us": u.created_us,
         "locked_until_us": u.locked_until_us,
+        # set when the account is refused because its person left the roster (A16(4))
+        "left_roster_on": departed.get(u.id),
     }
 
 
 @router.get("/users")
 def list_users(request: Request, who: ManagesUsers) -> list[dict[str, Any]]:
-    return [_user(u) for u in UserRegistry(site(request)).list()]
+    registry = UserRegistry(site(request))
+    departed = registry.departed()
+    return [_user(u, departed) for u in registry.list()]
 
 
 @router.post("/users", status_code=201)
 def add_user(body: NewUser, request: Request, who: ManagesUsers) -> dict[str, Any]:
     reg = UserRegistry(site(request))
-    return _user(
-        reg.add(body.username, body.password, body.role, body.display_name, actor=who.user.username)
+    added = reg.add(
+        body.username, body.password, body.role, body.display_name, actor=who.user.username
     )
+    return _user(added, reg.departed())
 
 
 @router.patch("/users/{username}")
@@ -73,7 +78,7 @@ def change_user(
         reg.disable(username, actor=actor)
     elif body.disabled is False:
         reg.enable(username, actor=actor)
-    return _user(reg.get(username))
+    return _user(reg.get(username), reg.departed())
 
 
 @router.put("/users/{username}/cameras/{camera}")
@@ -89,14 +94,14 @@ def grant(
         export=body.export,
         actor=who.user.username,
     )
-    return _user(reg.get(username))
+    return _user(reg.get(username), reg.departed())
 
 
 @router.delete("/users/{username}/cameras/{camera}")
 def revoke(username: str, camera: str, request: Request, who: ManagesUsers) -> dict[str, Any]:
     reg = UserRegistry(site(request))
     reg.revoke_camera(username, camera, actor=who.user.username)
-    return _user(reg.get(username))
+    return _user(reg.get(username), reg.departed())
 
 
 @router.get("/status")
