@@ -6,10 +6,14 @@ files committed through the real store (tests/fabricate.py).
 
 from __future__ import annotations
 
+import io
+import json
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -57,6 +61,14 @@ def served(tmp_path, database_url, tmp_path_factory) -> Iterator[Served]:  # typ
         users.add(role, PASSWORD, Role(role), actor="test")
     users.grant("monitor", "cam1", live=True, playback=True, export=True, actor="test")
     users.grant("maintainer", "cam1", live=True, actor="test")
+    with serving(ctx) as base:
+        yield Served(ctx, base, segs[0].start_us, segs[-1].end_us)
+    ctx.close()
+
+
+@contextmanager
+def serving(ctx: SiteContext) -> Iterator[str]:
+    """A fresh app of the site on a real uvicorn server on loopback; yields its base URL."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port,
                                            log_level="warning"))  # fmt: skip
@@ -66,14 +78,15 @@ def served(tmp_path, database_url, tmp_path_factory) -> Iterator[Served]:  # typ
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
-    yield Served(ctx, f"http://127.0.0.1:{port}", segs[0].start_us, segs[-1].end_us)
-    server.should_exit = True
-    thread.join(10)
-    ctx.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
-def login(served: Served, role: str) -> httpx.Client:
-    client = httpx.Client(base_url=served.base, timeout=30)
+def login(served: Served, role: str, base: str | None = None) -> httpx.Client:
+    client = httpx.Client(base_url=base or served.base, timeout=30)
     r = client.post("/api/v1/auth/login", json={"username": role, "password": PASSWORD})
     assert r.status_code == 200, r.text
     client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
@@ -289,3 +302,44 @@ def test_openapi_is_published(served: Served) -> None:
     r = httpx.get(served.base + "/api/v1/openapi.json")
     assert r.status_code == 200 and "/api/v1/playback" in r.json()["paths"]
     assert httpx.get(served.base + "/api/v1/cameras").status_code == 401
+
+
+def test_exports_outlive_a_restart_of_the_server(served: Served) -> None:
+    """A finished export stays downloadable from a new server process's app; one that a
+    restart cut off reports so, naming why, instead of vanishing."""
+    c = login(served, "monitor")
+    r = c.post("/api/v1/exports", json={"camera": "cam1", "from": iso(served.rec_start_us),
+                                         "to": iso(served.rec_end_us), "purpose": "case 9",
+                                         "destination": "court"})  # fmt: skip
+    assert r.status_code == 202, r.text
+    job_id = r.json()["id"]
+    deadline = time.monotonic() + 60
+    while (job := c.get(f"/api/v1/exports/{job_id}").json())["state"] == "running":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+    assert job["state"] == "done", job
+    # A second job whose process died mid-way: its record still says "running".
+    cut_off = served.ctx.home / "exports" / ("f" * 32)
+    cut_off.mkdir()
+    record = json.loads((served.ctx.home / "exports" / job_id / "job.json").read_text())
+    record.update(id="f" * 32, state="running", sha256="")
+    (cut_off / "job.json").write_text(json.dumps(record))
+
+    with serving(served.ctx) as base:  # a new app: nothing of the old one's memory
+        again = login(served, "monitor", base)
+        status = again.get(f"/api/v1/exports/{job_id}").json()
+        assert (status["state"], status["progress"], status["sha256"]) == (
+            "done",
+            1.0,
+            job["sha256"],
+        )
+        got = again.get(f"/api/v1/exports/{job_id}/download")
+        assert got.status_code == 200 and got.content[:2] == b"PK"
+        names = zipfile.ZipFile(io.BytesIO(got.content)).namelist()
+        assert any(n.endswith(".mp4") for n in names), names
+        lost = again.get(f"/api/v1/exports/{'f' * 32}").json()
+        assert lost["state"] == "failed" and "interrupted" in lost["error"]
+        assert again.get(f"/api/v1/exports/{'f' * 32}/download").status_code == 409
+        other = login(served, "maintainer", base)
+        assert other.get(f"/api/v1/exports/{job_id}").status_code in (403, 404)
+        assert again.get("/api/v1/exports/..%2F..%2Fkeys").status_code == 404

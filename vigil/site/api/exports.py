@@ -4,10 +4,18 @@ Jobs run in a worker thread and report progress; the package is a zip holding th
 the manifest, its Ed25519 signature and the public key (docs/integrity.md, "Exports").
 Purpose and destination are required up front (A17.2(2)); the export and every download
 are registered.
+
+Each job keeps `exports/<id>/job.json` beside its package, written durably when it starts
+and when it ends, so a finished export can still be downloaded after the server restarts,
+and one cut off by a restart says so instead of vanishing. Progress is kept in memory by
+the process that runs the job (one API process per site: docs/deployment.md).
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -24,7 +32,9 @@ from vigil.errors import VigilError
 from vigil.site.api.playback import check_purpose, check_range
 from vigil.site.cameras import CameraRegistry
 from vigil.site.deps import MayExport, Principal, audit, site
+from vigil.storage.files import write_durably
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/exports", tags=["exports"])
 
 
@@ -34,6 +44,11 @@ class ExportRequest(BaseModel):
     to: str = Field(description="ISO 8601 end.")
     purpose: str = Field("", description="Why the material is copied (A17.2(2)).")
     destination: str = Field("", description="Where the copy goes (A17.2(2)).")
+
+
+JOB_FILE = "job.json"
+_JOB_ID = re.compile(r"[0-9a-f]{32}")
+INTERRUPTED = "interrupted: the server stopped before the export finished; start it again"
 
 
 @dataclass
@@ -52,6 +67,26 @@ class Job:
     error: str = ""
     sha256: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+
+    def save(self) -> None:
+        """Write the job's record beside its package (state, not progress)."""
+        record = {k: v for k, v in self.__dict__.items() if k not in ("path", "progress")}
+        write_durably(
+            self.path.parent / JOB_FILE, json.dumps({**record, "file": self.path.name}).encode()
+        )
+
+    @classmethod
+    def load(cls, job_dir: Path) -> Job | None:
+        """The job recorded in `job_dir`; one still "running" there was cut off by a restart."""
+        try:
+            record = json.loads((job_dir / JOB_FILE).read_text(encoding="utf-8"))
+            job = cls(path=job_dir / record.pop("file"), **record)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if job.state == "running":  # no process of ours runs it any longer
+            job.state, job.error = "failed", INTERRUPTED
+        job.progress = 1.0 if job.state == "done" else 0.0
+        return job
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,11 +142,14 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
         except VigilError as exc:
             job.state, job.error = "failed", exc.describe()
         except Exception as exc:  # reported to the user; the traceback goes to the log
-            import logging
-
-            logging.getLogger(__name__).exception("export %s failed", job_id)
+            log.exception("export %s failed", job_id)
             job.state, job.error = "failed", f"internal error: {type(exc).__name__}"
+        try:
+            job.save()
+        except OSError:
+            log.exception("export %s: its record could not be written", job_id)
 
+    job.save()
     _jobs(request)[job_id] = job
     threading.Thread(target=run, name=f"export-{job_id[:8]}", daemon=True).start()
     return job.as_dict()
@@ -119,6 +157,8 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
 
 def _own_job(request: Request, who: Principal, job_id: str) -> Job:
     job = _jobs(request).get(job_id)
+    if job is None and _JOB_ID.fullmatch(job_id):
+        job = Job.load(site(request).home / "exports" / job_id)
     if job is None or (job.user_id != who.user.id and not who.can(Permission.MANAGE_USERS)):
         raise HTTPException(404, "no such export")
     return job
