@@ -10,9 +10,7 @@ linking the account to a current entry (an audited change) lifts it.
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from vigil.clock import local_date
@@ -22,21 +20,23 @@ from vigil.db.models import StaffMember
 ARTICLE = "A16(4)"
 
 
+def _left_before_today(ctx: SiteContext) -> ColumnElement[bool]:
+    """Roster entries whose last day is over (days are ISO strings, so they sort as dates)."""
+    return StaffMember.left_on < local_date(ctx.clock.now_us(), ctx.settings.unit_tz).isoformat()
+
+
 def left_roster_on(s: Session, ctx: SiteContext, user_id: int) -> str | None:
     """The day the account's person left the roster, if that day is over; else None."""
-    left = s.scalar(select(StaffMember.left_on).where(StaffMember.user_id == user_id))
-    if left is None:
-        return None
-    today = local_date(ctx.clock.now_us(), ctx.settings.unit_tz)
-    return left if date.fromisoformat(left) < today else None
+    return s.scalar(
+        select(StaffMember.left_on).where(StaffMember.user_id == user_id, _left_before_today(ctx))
+    )
 
 
 def departed_accounts(s: Session, ctx: SiteContext) -> dict[int, str]:
     """user id -> the day its person left the roster, for every account refused today."""
-    today = local_date(ctx.clock.now_us(), ctx.settings.unit_tz).isoformat()
     rows = s.execute(
         select(StaffMember.user_id, StaffMember.left_on).where(
-            StaffMember.user_id.is_not(None), StaffMember.left_on < today
+            StaffMember.user_id.is_not(None), _left_before_today(ctx)
         )
     )
     return {user_id: left_on for user_id, left_on in rows if user_id is not None and left_on}

@@ -77,6 +77,7 @@ def authenticate(ctx: SiteContext, username: str, password: str, client_addr: st
         raise RateLimitedError(retry)
     with ctx.sessions() as s:
         user = s.scalar(select(User).where(User.username == username))
+        left_on = left_roster_on(s, ctx, user.id) if user is not None else None
     if user is None:
         verify_dummy(password)
         _note_failure(ctx, addr, name, now)
@@ -98,9 +99,7 @@ def authenticate(ctx: SiteContext, username: str, password: str, client_addr: st
     if user.disabled:
         audit("refused", user.role, reason="disabled")
         raise AuthError("this account is disabled; an administrator can enable it")
-    with ctx.sessions() as s:
-        left_on = left_roster_on(s, ctx, user.id)
-    if left_on is not None:
+    if left_on is not None:  # told only after the password is right
         audit("refused", user.role, reason="left the roster", left_on=left_on)
         raise AuthError(departed_message(left_on))
     with ctx.sessions.begin() as s:
