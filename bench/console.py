@@ -23,12 +23,12 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import Segment
 from vigil.db.sql import sum_int
 from vigil.health.status import camera_states, status
 from vigil.media.fmp4 import read_layout
-from vigil.site.cameras import CameraRegistry
 from vigil.storage.capacity import DiskGuard
 from vigil.storage.catalog import catalog
 from vigil.storage.segment_store import FinishedFile, SegmentStore, fragment_table
@@ -209,7 +209,7 @@ def bench_status(work: Path, rows: int, cameras: int, samples: int) -> dict[str,
 
 
 def bench_export(work: Path, height: int, minutes: int) -> dict[str, Any]:
-    from vigil.integrity.export import export_clip
+    from vigil.export.package import export_clip
     from vigil.integrity.seal import seal_now
 
     ctx = new_site(work / "export", None)

@@ -29,9 +29,9 @@ from _procstat import Phase, measure
 from rich.console import Console
 from rich.table import Table
 
+from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.media.simulated import MountSpec, SimulatedCameraServer, make_test_clip
-from vigil.site.cameras import CameraRegistry
 from vigil.storage.catalog import catalog
 
 CACHE = Path(__file__).resolve().parent / ".cache"

@@ -77,7 +77,7 @@ def test_every_article_a_rule_cites_is_in_the_doc() -> None:
 
 
 def test_the_self_check_report_and_the_doc_agree_on_the_unit_duties() -> None:
-    from vigil.site.compliance.duties import DUTIES
+    from vigil.compliance.duties import DUTIES
 
     status = {row[0]: row[2] for row in rows()}
     modules = {row[0]: row[3] for row in rows()}
@@ -93,7 +93,7 @@ def test_the_self_check_report_and_the_doc_agree_on_the_unit_duties() -> None:
             assert covered, f"{checked_id} is checked by the report but has no row"
             for article in covered:
                 assert not status[article].startswith("none"), f"{article}: doc says no duty"
-                assert "vigil/site/compliance/" in modules[article], (
+                assert "vigil/compliance/" in modules[article], (
                     f"{article}: the row does not name the self-check module"
                 )
     checked = {d.id for d in DUTIES} | {"A13.3"}

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from vigil.access.users import UserRegistry, UserView
+from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
-from vigil.site.cameras import CameraRegistry
 
 PASSWORD = "correct-horse-7"
 

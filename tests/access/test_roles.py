@@ -7,13 +7,14 @@ import pytest
 from vigil.access.roles import (
     ROLE_PERMISSIONS,
     VIDEO_PERMISSIONS,
+    CameraRights,
     Forbidden,
     Permission,
     Role,
     may,
     require,
 )
-from vigil.access.views import CameraRights, UserView
+from vigil.access.views import UserView
 from vigil.errors import ValidationError
 
 P = Permission

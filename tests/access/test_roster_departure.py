@@ -8,11 +8,11 @@ import pytest
 from vigil.access.sessions import SessionStore
 from vigil.access.tokens import TokenStore
 from vigil.access.users import AuthError, UserRegistry
+from vigil.audit.actor import Actor
 from vigil.clock import FakeClock
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
-from vigil.site.records import common, staff
-from vigil.site.records.attachments import Actor
+from vigil.records import common, staff
 
 from .helpers import PASSWORD, add_user, audit_rows
 

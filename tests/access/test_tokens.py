@@ -7,10 +7,10 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from vigil.access.roles import Permission, Role, may
+from vigil.access.roles import CameraRights, Permission, Role, may
 from vigil.access.tokens import SCOPES, TokenStore, token_allows
 from vigil.access.users import UserRegistry
-from vigil.access.views import CameraRights, UserView
+from vigil.access.views import UserView
 from vigil.clock import FakeClock
 from vigil.context import SiteContext
 from vigil.db.models import ApiToken

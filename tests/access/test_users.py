@@ -7,13 +7,13 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from vigil.access.roles import Permission, Role, may
+from vigil.access.roles import CameraRights, Permission, Role, may
 from vigil.access.sessions import SessionStore
-from vigil.access.users import CameraRights, UserRegistry
+from vigil.access.users import UserRegistry
+from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import CameraRight
 from vigil.errors import ConflictError, NotFoundError, ValidationError, VigilError
-from vigil.site.cameras import CameraRegistry
 
 from .helpers import PASSWORD, add_camera, add_user, audit_rows
 

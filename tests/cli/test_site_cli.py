@@ -11,9 +11,9 @@ import pytest
 
 from tests.conftest import site_settings
 from tests.fabricate import commit_clips, make_clips
+from vigil.cameras import CameraRegistry
 from vigil.clock import SystemClock
 from vigil.context import SiteContext
-from vigil.site.cameras import CameraRegistry
 
 HOTEL = [
     "--unit-name", "福州某酒店有限公司", "--credit-code", "91350100M000100Y43",

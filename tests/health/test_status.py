@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import inspect
 
 from tests.fabricate import commit_clips, make_clips
+from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, FakeClock, us_to_iso
 from vigil.context import SiteContext
 from vigil.health.status import camera_reports, camera_states
-from vigil.site.cameras import CameraRegistry
 from vigil.storage.retention import expire
 
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.fabricate import commit_clips, make_clips
+from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry
 from vigil.integrity.seal import export_seal, seal_now
-from vigil.site.cameras import CameraRegistry
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import site_settings
+from vigil.cameras import CameraRegistry
 from vigil.clock import SystemClock
 from vigil.context import SiteContext
 from vigil.db.models import Alarm, CameraStatus, Segment
@@ -28,7 +29,6 @@ from vigil.media.fmp4 import read_layout
 from vigil.media.probe import count_video_packets, first_packet_is_keyframe, probe_file
 from vigil.media.service import RecordingService
 from vigil.media.simulated import MountSpec, SimulatedCameraServer
-from vigil.site.cameras import CameraRegistry
 from vigil.storage.catalog import catalog
 
 pytestmark = pytest.mark.slow

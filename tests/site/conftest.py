@@ -24,13 +24,13 @@ from sqlalchemy import func, select
 from tests.conftest import BACKEND, postgres_database, site_settings
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
+from vigil.cameras import CameraRegistry
 from vigil.clock import SystemClock
 from vigil.context import SiteContext
 from vigil.db.models import Segment
 from vigil.media.service import RecordingService
 from vigil.media.simulated import MountSpec, SimulatedCameraServer, free_tcp_port
 from vigil.site.app import create_app
-from vigil.site.cameras import CameraRegistry
 
 CHROMIUM = os.environ.get("VIGIL_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -25,10 +25,10 @@ from tests.fabricate import commit_clips, make_clips
 from tests.site import rows_compliance, rows_profile, rows_staff
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
+from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, SystemClock, us_to_iso
 from vigil.context import SiteContext
 from vigil.site.app import api_routes, create_app
-from vigil.site.cameras import CameraRegistry
 
 PASSWORD = "correct-horse-9"
 ROLES = ("administrator", "monitor", "maintainer", "auditor")

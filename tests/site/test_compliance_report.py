@@ -16,8 +16,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from PIL import Image
 
 from tests.site.test_api import Served, login, served  # noqa: F401 (fixture)
+from vigil.audit.actor import Actor
 from vigil.audit.query import list_entries
+from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_DAY, FakeClock
+from vigil.compliance import build_report, report_bytes, verify_report
+from vigil.compliance.filing import filing_form, render_filing_pdf
+from vigil.compliance.pdf import render_report_pdf
 from vigil.context import SiteContext
 from vigil.db.models import (
     Attachment,
@@ -35,13 +40,8 @@ from vigil.db.models import (
 from vigil.errors import ValidationError
 from vigil.integrity.chain import canonical_json
 from vigil.integrity.keys import load_public_pem
+from vigil.records import attachments
 from vigil.regulation.articles import is_valid_article_id
-from vigil.site.cameras import CameraRegistry
-from vigil.site.compliance import build_report, report_bytes, verify_report
-from vigil.site.compliance.filing import filing_form, render_filing_pdf
-from vigil.site.compliance.pdf import render_report_pdf
-from vigil.site.records import attachments
-from vigil.site.records.attachments import Actor
 
 UNIT = "某某大酒店"
 ADMIN = Actor("admin", "administrator")

@@ -17,13 +17,13 @@ from sqlalchemy import select
 from tests.conftest import site_settings
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
+from vigil.cameras import CameraRegistry
 from vigil.clock import SystemClock
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
 from vigil.media.service import RecordingService
 from vigil.media.simulated import MountSpec, SimulatedCameraServer, free_tcp_port
 from vigil.site.app import create_app
-from vigil.site.cameras import CameraRegistry
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct-horse-9"

@@ -21,16 +21,17 @@ from sqlalchemy import func, select
 
 from tests.fabricate import commit_clips, make_clips
 from tests.site.test_api import Served, login, served  # noqa: F401  (fixture)
+from vigil.audit.actor import Actor
+from vigil.cameras import CameraRegistry
 from vigil.clock import FakeClock
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry, Camera, CameraSiting, CameraStatus, SiteProfile
 from vigil.errors import ConflictError, RefusedByLawError, ValidationError
-from vigil.site.cameras import CameraRegistry
-from vigil.site.records import attachments, common, positions, siting
-from vigil.site.records import profile as records
-from vigil.site.records.attachments import MAX_ATTACHMENT_BYTES, Actor
-from vigil.site.records.coverage import SitedCamera, compute, coverage
-from vigil.site.records.positions import PositionInput, PositionView
+from vigil.records import attachments, common, positions, siting
+from vigil.records import profile as records
+from vigil.records.attachments import MAX_ATTACHMENT_BYTES
+from vigil.records.coverage import SitedCamera, compute, coverage
+from vigil.records.positions import PositionInput, PositionView
 
 ADMIN = Actor("admin", "administrator", "127.0.0.1")
 HOTEL: dict[str, Any] = {

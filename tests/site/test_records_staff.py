@@ -21,7 +21,9 @@ from tests.conftest import site_settings
 from tests.site.test_api import PASSWORD, free_port
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
+from vigil.audit.actor import Actor
 from vigil.audit.query import list_entries as audit_entries
+from vigil.cameras import CameraRegistry
 from vigil.clock import (
     US_PER_S,
     FakeClock,
@@ -41,10 +43,8 @@ from vigil.db.models import (
     TrainingRecord,
 )
 from vigil.errors import ConflictError, NotFoundError, ValidationError, VigilError
+from vigil.records import attachments, common, maintenance, room, shifts, staff
 from vigil.site import app as site_app
-from vigil.site.cameras import CameraRegistry
-from vigil.site.records import attachments, common, maintenance, room, shifts, staff
-from vigil.site.records.attachments import Actor
 
 BY = Actor("test", "administrator")
 HOUR_US = 3600 * US_PER_S

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.fabricate import commit_clips, make_clips
+from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_DAY, FakeClock
 from vigil.config import load_settings
 from vigil.context import SiteContext
@@ -17,7 +18,6 @@ from vigil.errors import RefusedByLawError
 from vigil.integrity.seal import seal_now
 from vigil.integrity.verify import verify
 from vigil.regulation.retention import is_past_retention
-from vigil.site.cameras import CameraRegistry
 from vigil.storage.files import RetentionViolation, delete_expired_segment
 from vigil.storage.retention import expire
 

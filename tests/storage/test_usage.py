@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.fabricate import commit_clips, make_clips
+from vigil.cameras import CameraRegistry
 from vigil.clock import FakeClock
 from vigil.context import SiteContext
 from vigil.db.models import Segment
-from vigil.site.cameras import CameraRegistry
 from vigil.storage.retention import expire
 from vigil.storage.usage import HELD_STATES, RECOUNT_S, indexed_bytes
 

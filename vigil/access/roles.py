@@ -3,19 +3,18 @@
 Only monitoring, management and maintenance staff use the system; auditors read the
 registered acts (A17.2(2)). The three video permissions (live, playback, export) of
 monitors and maintainers are further limited per camera by `camera_rights` rows;
-administrators need no rows. Everything here is pure: the caller passes a `UserView`.
+administrators need no rows. Everything here is pure: the caller passes a `Principal`
+(a `UserView`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from vigil.errors import ValidationError, VigilError
-
-if TYPE_CHECKING:
-    from vigil.access.users import UserView
 
 #: The article that limits who may use the system.
 ACCESS_ARTICLE = "A16(4)"
@@ -124,13 +123,42 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
 }
 
 
+@dataclass(frozen=True)
+class CameraRights:
+    """What a monitor or maintainer may do with one camera."""
+
+    live: bool = True
+    playback: bool = False
+    export: bool = False
+
+    def allows(self, permission: Permission) -> bool:
+        return {
+            Permission.VIEW_LIVE: self.live,
+            Permission.PLAYBACK: self.playback,
+            Permission.EXPORT: self.export,
+        }.get(permission, False)
+
+
+class Principal(Protocol):
+    """What a check needs to know of a user (`access.views.UserView` is one)."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def disabled(self) -> bool: ...
+    @property
+    def rights(self) -> Mapping[int, CameraRights]: ...
+
+
 class Forbidden(VigilError):
     """The signed-in person's role or camera rights do not allow the act."""
 
     code = "forbidden"
 
 
-def may(user: UserView, permission: Permission, camera_id: int | None = None) -> bool:
+def may(user: Principal, permission: Permission, camera_id: int | None = None) -> bool:
     """Whether `user` may exercise `permission` (on `camera_id`, for video permissions).
 
     For a video permission without `camera_id` the answer is whether the user holds it on
@@ -146,7 +174,7 @@ def may(user: UserView, permission: Permission, camera_id: int | None = None) ->
     return rights is not None and rights.allows(permission)
 
 
-def require(user: UserView, permission: Permission, camera_id: int | None = None) -> None:
+def require(user: Principal, permission: Permission, camera_id: int | None = None) -> None:
     """Raise `Forbidden` unless `may(user, permission, camera_id)`."""
     if may(user, permission, camera_id):
         return

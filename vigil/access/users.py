@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vigil.access.passwords import check_policy, hash_password
-from vigil.access.roles import ROLE_PERMISSIONS, Permission, Role
+from vigil.access.roles import ROLE_PERMISSIONS, CameraRights, Permission, Role
 from vigil.access.roster import departed_accounts
 from vigil.access.sessions import revoke_user_sessions
 from vigil.access.signin import AuthError, LockedError, RateLimitedError, authenticate
-from vigil.access.views import CameraRights, UserView, check_username, load_view
+from vigil.access.views import UserView, check_username, load_view
 from vigil.audit.log import record
 from vigil.context import SiteContext
 from vigil.db.models import Camera, CameraRight, User

@@ -12,27 +12,11 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vigil.access.roles import Permission, Role
+from vigil.access.roles import CameraRights, Role
 from vigil.db.models import CameraRight, User
 from vigil.errors import ValidationError
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
-
-
-@dataclass(frozen=True)
-class CameraRights:
-    """What a monitor or maintainer may do with one camera."""
-
-    live: bool = True
-    playback: bool = False
-    export: bool = False
-
-    def allows(self, permission: Permission) -> bool:
-        return {
-            Permission.VIEW_LIVE: self.live,
-            Permission.PLAYBACK: self.playback,
-            Permission.EXPORT: self.export,
-        }.get(permission, False)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from vigil.audit.actor import Actor
+from vigil.cameras import CameraRegistry
 from vigil.cli.common import console, open_site, print_json, read_upload
 from vigil.clock import us_to_iso
 from vigil.errors import ValidationError
-from vigil.site.cameras import CameraRegistry
-from vigil.site.records import attachments, siting
-from vigil.site.records.attachments import Actor
+from vigil.records import attachments, siting
 
 app = typer.Typer(help="Manage cameras.", no_args_is_help=True)
 

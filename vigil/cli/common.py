@@ -14,12 +14,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from vigil.audit.actor import Actor
 from vigil.clock import parse_instant, us_to_iso
 from vigil.config import default_home
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
-from vigil.site.records import attachments
-from vigil.site.records.attachments import Actor
+from vigil.records import attachments
 
 T = TypeVar("T")
 
@@ -128,7 +128,7 @@ def read_upload(path: Path, field: str) -> bytes:
 def keep_file(
     ctx: SiteContext, path: Path, *, kind: str, field: str = "file", actor: Actor | None = None
 ) -> int:
-    """Keep the file at `path` on record (`vigil.site.records.attachments`); its id."""
+    """Keep the file at `path` on record (`vigil.records.attachments`); its id."""
     data = read_upload(path, field)
     attachments.check_file(data, field=field)
     att = attachments.store(ctx, data, kind=kind, filename=path.name, actor=actor or Actor.cli())

@@ -17,8 +17,8 @@ from rich.table import Table
 from vigil.audit.log import record
 from vigil.cli.common import console, err_console, open_site, print_json
 from vigil.cli.export import cli_actor
+from vigil.compliance import DEFAULT_PERIOD_DAYS, build_report, report_bytes, verify_report
 from vigil.errors import ValidationError, VigilError
-from vigil.site.compliance import DEFAULT_PERIOD_DAYS, build_report, report_bytes, verify_report
 
 compliance_app = typer.Typer(
     help="The self-check report: each duty of the measures, met or not, with its evidence.",
@@ -85,7 +85,7 @@ def report_cmd(
         "signature_sha256": report["signature"]["sha256"],
     }
     if pdf is not None:
-        from vigil.site.compliance.pdf import render_report_pdf
+        from vigil.compliance.pdf import render_report_pdf
 
         data = render_report_pdf(report)
         _write(pdf, data, "pdf")
@@ -151,7 +151,7 @@ def form_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the form's content.")] = False,
 ) -> None:
     """The filing form: unit, cameras, documents, and the filing deadline (A13.2, A13.3)."""
-    from vigil.site.compliance.filing import filing_form, render_filing_pdf
+    from vigil.compliance.filing import filing_form, render_filing_pdf
 
     ctx = open_site()
     form = filing_form(ctx)

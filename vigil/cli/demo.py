@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
+from vigil.cameras import CameraRegistry
 from vigil.cli.common import console, home, set_home
 from vigil.clock import US_PER_S
 from vigil.config import default_home
@@ -22,7 +23,6 @@ from vigil.context import SiteContext
 from vigil.db.models import Segment
 from vigil.errors import ConflictError, VigilError
 from vigil.media.backfill import backfill
-from vigil.site.cameras import CameraRegistry
 
 DEMO_CAMERAS = ("lobby", "entrance", "corridor")
 #: Where the demo cameras look (A7 key positions). The lobby camera is left for the user

@@ -19,7 +19,7 @@ from vigil.cli.common import console, err_console, home, open_site, print_json
 from vigil.clock import parse_instant, us_to_iso
 from vigil.context import NotInitialisedError, SiteContext
 from vigil.errors import ValidationError
-from vigil.integrity.export import export_clip, verify_export
+from vigil.export.package import export_clip, verify_export
 
 _USAGE = "CAMERA --from ISO --to ISO --purpose TEXT --destination TEXT -o FILE | verify FILE"
 _SUBCOMMAND = "vigil.export.subcommand"

@@ -118,7 +118,7 @@ def verify(
     """Re-hash every original, walk the hash chains and check the seals (exit 0 = all holds)."""
     ctx = open_site()
     if camera is not None:
-        from vigil.site.cameras import CameraRegistry
+        from vigil.cameras import CameraRegistry
 
         CameraRegistry(ctx).get(camera)
     total = _bytes_to_hash(ctx, camera)

@@ -8,16 +8,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from vigil.audit.actor import Actor
 from vigil.cli.common import JsonOpt, console, open_site, print_json, read_upload
 from vigil.clock import us_to_iso
 from vigil.errors import ValidationError
+from vigil.records import attachments, positions
+from vigil.records import profile as records
+from vigil.records.common import today
+from vigil.records.coverage import coverage
+from vigil.records.positions import PositionInput
 from vigil.regulation import LOCATION_TYPES, SITE_CATEGORIES, SITE_KINDS
-from vigil.site.records import attachments, positions
-from vigil.site.records import profile as records
-from vigil.site.records.attachments import Actor
-from vigil.site.records.common import today
-from vigil.site.records.coverage import coverage
-from vigil.site.records.positions import PositionInput
 
 site_app = typer.Typer(help="The site's profile, key positions and coverage.", no_args_is_help=True)
 profile_app = typer.Typer(help="The unit and its system (A7, A9, A11, A13).", no_args_is_help=True)

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from vigil.audit.actor import Actor
 from vigil.cli.common import (
     FileOpt,
     JsonOpt,
@@ -24,9 +25,8 @@ from vigil.cli.common import (
     when,
 )
 from vigil.clock import parse_instant
-from vigil.site.records import maintenance, room, shifts, staff
-from vigil.site.records.attachments import Actor
-from vigil.site.records.common import day_or_today, today
+from vigil.records import maintenance, room, shifts, staff
+from vigil.records.common import day_or_today, today
 
 staff_app = typer.Typer(help="The monitoring-room roster and training.", no_args_is_help=True)
 shift_app = typer.Typer(help="Watch-duty shifts and handovers (A17.1).", no_args_is_help=True)

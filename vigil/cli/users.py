@@ -18,11 +18,11 @@ from vigil.access.roles import Role
 from vigil.access.tokens import SCOPES, TokenStore
 from vigil.access.users import UserRegistry, UserView
 from vigil.access.views import check_username
+from vigil.cameras import CameraRegistry
 from vigil.cli.common import console, open_site, print_json
 from vigil.clock import us_to_iso
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
-from vigil.site.cameras import CameraRegistry
 
 user_app = typer.Typer(help="Manage the people who use the system (A16(4)).", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens for automation.", no_args_is_help=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import Camera, CameraStatus
 from vigil.integrity.seal import seal_now
 from vigil.media.recorder import CameraRecorder
-from vigil.site.cameras import CameraRegistry
 from vigil.storage.capacity import DiskGuard, check_forecast, forecast
 from vigil.storage.retention import expire
 

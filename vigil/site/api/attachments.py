@@ -16,11 +16,11 @@ from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
 from vigil.errors import ValidationError
+from vigil.records import attachments
+from vigil.records.attachments import MAX_ATTACHMENT_BYTES
+from vigil.records.siting import reference_camera
 from vigil.site.api.common import actor_of
 from vigil.site.deps import Principal, SignedIn, ViewsRecords, audit, site
-from vigil.site.records import attachments
-from vigil.site.records.attachments import MAX_ATTACHMENT_BYTES
-from vigil.site.records.siting import reference_camera
 
 router = APIRouter(tags=["attachments"])
 

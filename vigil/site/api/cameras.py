@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
+from vigil.cameras import CameraRegistry
 from vigil.clock import parse_instant
 from vigil.health.status import camera_states
-from vigil.site.cameras import CameraRegistry
 from vigil.site.deps import ManagesCameras, Principal, SignedIn, audit, site
 from vigil.storage.catalog import catalog
 

@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict
 
+from vigil.audit.actor import Actor
 from vigil.clock import parse_instant, us_to_iso
 from vigil.context import SiteContext
+from vigil.records.attachments import citations
 from vigil.site.deps import Principal
-from vigil.site.records.attachments import Actor, citations
 
 
 def actor_of(who: Principal) -> Actor:

@@ -14,9 +14,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
-from vigil.site.compliance import DEFAULT_PERIOD_DAYS, build_report, report_bytes
-from vigil.site.compliance.filing import filing_form, render_filing_pdf
-from vigil.site.compliance.pdf import render_report_pdf
+from vigil.compliance import DEFAULT_PERIOD_DAYS, build_report, report_bytes
+from vigil.compliance.filing import filing_form, render_filing_pdf
+from vigil.compliance.pdf import render_report_pdf
 from vigil.site.deps import Principal, ViewsRecords, audit, site
 
 router = APIRouter(tags=["compliance"])

@@ -28,9 +28,9 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
+from vigil.cameras import CameraRegistry
 from vigil.errors import VigilError
 from vigil.site.api.playback import check_purpose, check_range
-from vigil.site.cameras import CameraRegistry
 from vigil.site.deps import MayExport, Principal, audit, site
 from vigil.storage.files import write_durably
 
@@ -107,7 +107,7 @@ def _jobs(request: Request) -> dict[str, Job]:
 
 @router.post("", status_code=202)
 def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[str, Any]:
-    from vigil.integrity.export import export_clip
+    from vigil.export.package import export_clip
 
     ctx = site(request)
     purpose, destination = check_purpose(body.purpose, body.destination)

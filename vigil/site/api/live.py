@@ -15,9 +15,9 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
+from vigil.cameras import CameraRegistry
 from vigil.errors import VigilError
 from vigil.media.live import LiveTail
-from vigil.site.cameras import CameraRegistry
 from vigil.site.deps import audit_ws, authenticate_ws
 from vigil.site.errors import status_for
 

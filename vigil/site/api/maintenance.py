@@ -11,6 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
+from vigil.records import maintenance
+from vigil.records.common import day_or_today
+from vigil.records.maintenance import ContractView, LogView
 from vigil.site.api.common import (
     PeriodQuery,
     StrictBody,
@@ -21,9 +24,6 @@ from vigil.site.api.common import (
     with_times,
 )
 from vigil.site.deps import KeepsMaintenanceLog, ManagesSite, ViewsRecords, site
-from vigil.site.records import maintenance
-from vigil.site.records.common import day_or_today
-from vigil.site.records.maintenance import ContractView, LogView
 
 router = APIRouter(prefix="/maintenance", tags=["maintenance"])
 

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
+from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, parse_instant
 from vigil.db.models import Segment
 from vigil.errors import ValidationError
 from vigil.integrity.keys import keys_dir
 from vigil.site import grants
-from vigil.site.cameras import CameraRegistry
 from vigil.site.deps import MayPlayBack, Principal, audit, site
 from vigil.storage.catalog import catalog
 

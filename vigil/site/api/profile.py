@@ -10,15 +10,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from vigil.records import positions
+from vigil.records import profile as records
+from vigil.records.attachments import KINDS
+from vigil.records.coverage import coverage
+from vigil.records.positions import PositionInput
+from vigil.records.profile import ATTACHMENT_FIELDS, PROJECT_KINDS, ProfileView
 from vigil.regulation import KEY_POSITIONS, LOCATION_TYPES, SITE_CATEGORIES, SITE_KINDS, Builder
 from vigil.site.api.common import actor_of, cite_attachment
 from vigil.site.deps import ManagesSite, ViewsRecords, site
-from vigil.site.records import positions
-from vigil.site.records import profile as records
-from vigil.site.records.attachments import KINDS
-from vigil.site.records.coverage import coverage
-from vigil.site.records.positions import PositionInput
-from vigil.site.records.profile import ATTACHMENT_FIELDS, PROJECT_KINDS, ProfileView
 
 router = APIRouter(tags=["profile"])
 

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
+from vigil.records import room
+from vigil.records.room import EntryView
 from vigil.site.api.common import PeriodQuery, StrictBody, actor_of, instant, with_times
 from vigil.site.deps import KeepsRoomLog, ViewsRecords, site
-from vigil.site.records import room
-from vigil.site.records.room import EntryView
 
 router = APIRouter(prefix="/room", tags=["room"])
 

@@ -14,10 +14,10 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
+from vigil.records import siting
+from vigil.records.siting import SitingView
 from vigil.site.api.common import actor_of, cite_attachments
 from vigil.site.deps import ManagesSite, Principal, SignedIn, ViewsRecords, site
-from vigil.site.records import siting
-from vigil.site.records.siting import SitingView
 
 router = APIRouter(tags=["siting"])
 

@@ -2,7 +2,7 @@
 
 Reading needs VIEW_RECORDS; the roster, training and the shift schedule need MANAGE_SITE;
 a handover is written by whoever keeps the room log (KEEP_ROOM_LOG). Every change is
-registered in the audit log by the domain (`vigil.site.records.staff`, `.shifts`).
+registered in the audit log by the domain (`vigil.records.staff`, `.shifts`).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from vigil.clock import parse_instant
+from vigil.records import shifts, staff
+from vigil.records.common import day_or_today
+from vigil.records.shifts import ShiftView
 from vigil.site.api.common import PeriodQuery, StrictBody, actor_of, with_times
 from vigil.site.deps import KeepsRoomLog, ManagesSite, ViewsRecords, site
-from vigil.site.records import shifts, staff
-from vigil.site.records.common import day_or_today
-from vigil.site.records.shifts import ShiftView
 
 router = APIRouter(tags=["staff"])
 

@@ -31,9 +31,8 @@ from vigil.clock import US_PER_S, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Gap, Segment, User
 from vigil.errors import NotFoundError, StorageFullError, ValidationError, VigilError
-from vigil.integrity import export_manifest as em
-from vigil.integrity.chain import canonical_json
-from vigil.integrity.export_mp4 import (
+from vigil.export import manifest as em
+from vigil.export.mp4 import (
     Source,
     SpliceError,
     format_key,
@@ -41,8 +40,9 @@ from vigil.integrity.export_mp4 import (
     read_init,
     write_clip,
 )
-from vigil.integrity.export_proof import ExportIntegrityError, manifest_draft
-from vigil.integrity.export_verify import verify_export
+from vigil.export.proof import ExportIntegrityError, manifest_draft
+from vigil.export.verify import verify_export
+from vigil.integrity.chain import canonical_json
 from vigil.media.fmp4 import Fmp4Error, read_layout
 from vigil.storage.files import durable_rename, fsync_dir
 

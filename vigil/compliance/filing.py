@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from vigil.clock import local_date
+from vigil.compliance import evidence as ev_mod
+from vigil.compliance.duties import filing_duty_id
+from vigil.compliance.pdf import Document
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
 from vigil.regulation.deadlines import DeadlineState, DeadlineStatus, filing_status
 from vigil.regulation.taxonomy import SITE_CATEGORIES, SITE_KINDS
-from vigil.site.compliance import evidence as ev_mod
-from vigil.site.compliance.duties import filing_duty_id
-from vigil.site.compliance.pdf import Document
 
 BUILDER_ZH = {
     "government": "市、县人民政府组织建设（第九条第一款）",

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry
 from vigil.errors import NotFoundError, ValidationError
-from vigil.integrity import export_manifest as em
+from vigil.export import manifest as em
 
 _CHUNK = 1 << 20
 

@@ -11,8 +11,8 @@ Invariants:
 - a person is on the roster from `joined_on` through `left_on` (both days included);
 - every change is registered in the audit log with who made it.
 
-Watch-duty shifts and handovers are in `vigil.site.records.shifts`. Days are the unit's
-local calendar days (`vigil.site.records.common.today`).
+Watch-duty shifts and handovers are in `vigil.records.shifts`. Days are the unit's
+local calendar days (`vigil.records.common.today`).
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vigil.access.roles import Role
+from vigil.audit.actor import Actor
 from vigil.context import SiteContext
 from vigil.db.models import StaffMember, TrainingRecord, User
 from vigil.errors import ConflictError, NotFoundError, ValidationError
-from vigil.site.records.attachments import Actor
-from vigil.site.records.common import audit, check_text, parse_day, today
+from vigil.records.common import audit, check_text, parse_day, today
 
 ROSTER_ARTICLE = "A16(4)"
 DUTY_ARTICLE = "A17.1"

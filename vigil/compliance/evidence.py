@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from vigil.clock import US_PER_DAY, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Alarm, Camera, Seal, Segment
+from vigil.records import coverage as coverage_mod
+from vigil.records import maintenance, positions, profile, room, shifts, siting, staff
+from vigil.records.attachments import citations
+from vigil.records.coverage import CoverageReport, PositionCoverage
 from vigil.regulation.privacy import LOCATION_TYPES
-from vigil.site.records import coverage as coverage_mod
-from vigil.site.records import maintenance, positions, profile, room, shifts, siting, staff
-from vigil.site.records.attachments import citations
-from vigil.site.records.coverage import CoverageReport, PositionCoverage
 
 #: Alarm kinds that mean a camera's view moved away from its approved reference (A16(3)).
 VIEW_ALARM_WORDS = ("displace", "view_moved", "view_changed", "moved")

@@ -11,25 +11,24 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vigil.audit.actor import Actor
 from vigil.context import SiteContext
 from vigil.db.models import Attachment, Camera, CameraSiting, Segment, SitePosition
-from vigil.errors import ConflictError, NotFoundError, ValidationError, VigilError
-from vigil.media import ffmpeg
+from vigil.errors import ConflictError, NotFoundError, ValidationError
+from vigil.media.snapshot import snapshot_jpeg
+from vigil.records import attachments
+from vigil.records.attachments import IMAGE_TYPES
+from vigil.records.common import text_field
 from vigil.regulation import FORBIDDEN_LOCATIONS, check_location
-from vigil.site.records import attachments
-from vigil.site.records.attachments import IMAGE_TYPES, Actor
-from vigil.site.records.common import text_field
 
 PURPOSE_MAX = 500
 NOTE_MAX = 500
-SNAPSHOT_TIMEOUT_S = 60.0
 
 
 def check_location_type(s: Session, code: object, *, field: str = "location_type") -> str:
@@ -216,43 +215,6 @@ def update_siting(
 
 
 # --- the reference view (A14) ----------------------------------------------------------
-
-
-class SnapshotError(VigilError):
-    code = "snapshot_failed"
-    http_status = 502
-
-
-def snapshot_jpeg(path: str) -> bytes:
-    """Decode the first frame of a recorded segment into a JPEG (the original is untouched)."""
-    cmd = [
-        ffmpeg.FFMPEG,
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-nostdin",
-        "-i",
-        path,
-        "-map",
-        "0:v:0",
-        "-frames:v",
-        "1",
-        "-c:v",
-        "mjpeg",
-        "-q:v",
-        "3",
-        "-f",
-        "image2pipe",
-        "pipe:1",
-    ]
-    try:
-        out = subprocess.run(cmd, capture_output=True, timeout=SNAPSHOT_TIMEOUT_S, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SnapshotError(f"ffmpeg could not decode a frame: {exc}", field="camera") from None
-    if out.returncode != 0 or not out.stdout.startswith(b"\xff\xd8"):
-        why = out.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no image"]
-        raise SnapshotError(f"ffmpeg could not decode a frame: {why[0]}", field="camera")
-    return out.stdout
 
 
 def take_reference(ctx: SiteContext, name: str, actor: Actor) -> SitingView:

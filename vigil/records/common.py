@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from vigil.audit.actor import Actor
 from vigil.clock import US_PER_S, local_date
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
-from vigil.site.records.attachments import Actor
 
 MAX_TEXT_CHARS = 2000
 

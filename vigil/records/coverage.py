@@ -16,8 +16,8 @@ from typing import Any
 
 from vigil.context import SiteContext
 from vigil.health.status import camera_states
-from vigil.site.records.positions import PositionView, list_positions
-from vigil.site.records.siting import list_sitings
+from vigil.records.positions import PositionView, list_positions
+from vigil.records.siting import list_sitings
 
 WORKING_STATE = "recording"
 

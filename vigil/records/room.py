@@ -23,13 +23,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vigil.audit.actor import Actor
 from vigil.context import SiteContext
 from vigil.db.models import RoomEntry, StaffMember
 from vigil.db.sql import within
 from vigil.errors import ConflictError, NotFoundError, ValidationError
-from vigil.site.records.attachments import Actor
-from vigil.site.records.common import audit, check_text, local_day, not_in_future
-from vigil.site.records.staff import DUTIES, ROSTER_ARTICLE, on_roster, staff_row
+from vigil.records.common import audit, check_text, local_day, not_in_future
+from vigil.records.staff import DUTIES, ROSTER_ARTICLE, on_roster, staff_row
 
 BREACH_ARTICLE = "A24(4)"
 """Letting others into the monitoring room is an A16 violation punished under A24(4)."""

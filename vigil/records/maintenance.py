@@ -21,13 +21,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vigil.audit.actor import Actor
 from vigil.context import SiteContext
 from vigil.db.models import Attachment, Camera, MaintenanceContract, MaintenanceRecord
 from vigil.db.sql import within
 from vigil.errors import ConflictError, NotFoundError, ValidationError
+from vigil.records.attachments import file_path
+from vigil.records.common import audit, check_text, local_day, not_in_future, parse_day
 from vigil.regulation.identifiers import check_credit_code
-from vigil.site.records.attachments import Actor, file_path
-from vigil.site.records.common import audit, check_text, local_day, not_in_future, parse_day
 
 CONTRACT_ARTICLE = "A16(2)"
 ROUTINE_ARTICLE = "A16(1)"

@@ -23,9 +23,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vigil.audit.actor import Actor
 from vigil.context import SiteContext
 from vigil.db.models import CameraSiting, SitePosition, SiteProfile
 from vigil.errors import ConflictError, NotFoundError, RefusedByLawError, ValidationError
+from vigil.records.common import text_field
 from vigil.regulation import (
     FORBIDDEN_LOCATIONS,
     KEY_POSITIONS,
@@ -33,8 +35,6 @@ from vigil.regulation import (
     default_checklist,
     site_category,
 )
-from vigil.site.records.attachments import Actor
-from vigil.site.records.common import text_field
 
 _CUSTOM = re.compile(r"^custom:[a-z0-9][a-z0-9_-]{0,56}$")
 

@@ -5,9 +5,9 @@ system. Every change is checked as a whole before anything is written (nothing i
 half-saved) and registered in the audit log with the fields it changed.
 
 When the profile gains a site category, the category's default checklist of key
-positions is added to the unit's positions (`vigil.site.records.positions`).
+positions is added to the unit's positions (`vigil.records.positions`).
 
-Days are the unit's local calendar days (`unit_timezone`, `vigil.site.records.common`).
+Days are the unit's local calendar days (`unit_timezone`, `vigil.records.common`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from vigil.audit.actor import Actor
 from vigil.context import SiteContext
 from vigil.db.models import Attachment, SiteProfile
 from vigil.errors import ConflictError, ValidationError
+from vigil.records.common import text_field, today
+from vigil.records.positions import seed_positions
 from vigil.regulation import (
     SITE_CATEGORIES,
     SITE_KINDS,
@@ -37,9 +40,6 @@ from vigil.regulation import (
     filing_status,
     site_category,
 )
-from vigil.site.records.attachments import Actor
-from vigil.site.records.common import text_field, today
-from vigil.site.records.positions import seed_positions
 
 PROJECT_KINDS = ("existing", "new", "rebuilt", "expanded")
 """`existing`: a system on its own; the others are projects with main works (A11)."""

@@ -17,9 +17,9 @@ from vigil.clock import US_PER_S, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Camera, ChainEntry, Gap, Seal, Segment
 from vigil.errors import VigilError
-from vigil.integrity import export_manifest as em
+from vigil.export import manifest as em
+from vigil.export.mp4 import Piece
 from vigil.integrity.chain import GENESIS_HASH, camera_chain
-from vigil.integrity.export_mp4 import Piece
 from vigil.integrity.keys import key_id, load_public_pem
 from vigil.integrity.seal import seal_now, signature_valid
 

@@ -4,7 +4,7 @@ next person was told.
 Invariants:
 - a shift ends after it starts and lasts at most `MAX_SHIFT_HOURS`;
 - one person's shifts never overlap, and a person holds shifts only on days they are on
-  the roster (`vigil.site.records.staff.on_roster`);
+  the roster (`vigil.records.staff.on_roster`);
 - a shift is handed over once, to somebody else on the roster; the note is kept as written;
 - every change is registered in the audit log with who made it.
 """
@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vigil.audit.actor import Actor
 from vigil.clock import US_PER_S
 from vigil.context import SiteContext
 from vigil.db.models import DutyShift, StaffMember
 from vigil.errors import ConflictError, NotFoundError, ValidationError
-from vigil.site.records.attachments import Actor
-from vigil.site.records.common import audit, check_text, local_day
-from vigil.site.records.staff import ROSTER_ARTICLE, on_roster, staff_row
+from vigil.records.common import audit, check_text, local_day
+from vigil.records.staff import ROSTER_ARTICLE, on_roster, staff_row
 
 MAX_SHIFT_HOURS = 24
 """A longer shift is a typing mistake, not a watch."""

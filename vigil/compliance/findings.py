@@ -8,8 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from vigil.regulation.articles import ARTICLES
-from vigil.site.compliance.evidence import (
+from vigil.compliance.evidence import (
     CameraFacts,
     Coverage,
     MaintenanceFacts,
@@ -17,6 +16,7 @@ from vigil.site.compliance.evidence import (
     RoomFacts,
     StaffFacts,
 )
+from vigil.regulation.articles import ARTICLES
 
 
 class Status(StrEnum):

@@ -6,7 +6,7 @@
 - `pdf`, `filing`: the PDFs in Chinese (CJK font from Debian's fonts-noto-cjk).
 """
 
-from vigil.site.compliance.report import (
+from vigil.compliance.report import (
     DEFAULT_PERIOD_DAYS,
     REPORT_TYPE,
     build_report,

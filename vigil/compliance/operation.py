@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from vigil.clock import us_to_iso
+from vigil.compliance.findings import Evidence, Finding, Status, met, no_camera
+from vigil.compliance.findings import names as _names
 from vigil.regulation.retention import MIN_RETENTION_DAYS
-from vigil.site.compliance.findings import Evidence, Finding, Status, met, no_camera
-from vigil.site.compliance.findings import names as _names
 
 # --- A14, A16: signs, fixed view, safe operation -------------------------------------------
 

@@ -4,7 +4,7 @@ Removing a camera stops recording it but keeps its footage: A18(2) forbids delet
 originals inside retention, so its segments expire on the normal schedule.
 
 A camera may be registered with its location type and purpose (its siting); a place A8
-forbids is refused before anything is saved (`vigil.site.records.siting`).
+forbids is refused before anything is saved (`vigil.records.siting`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.media.urls import redact_url, validate_camera_url
+from vigil.records.common import text_field
+from vigil.records.siting import PURPOSE_MAX, check_location_type, new_siting
 from vigil.regulation.retention import check_max_retention_days, check_retention_days
-from vigil.site.records.common import text_field
-from vigil.site.records.siting import PURPOSE_MAX, check_location_type, new_siting
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 

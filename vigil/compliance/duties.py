@@ -10,20 +10,11 @@ articles.
 
 from __future__ import annotations
 
-from vigil.errors import RefusedByLawError, ValidationError
-from vigil.regulation.deadlines import (
-    DeadlineState,
-    commissioning_check,
-    filing_article,
-    filing_status,
-)
-from vigil.regulation.penalties import VIOLATIONS, penalty_for
-from vigil.regulation.taxonomy import SITE_CATEGORIES, Builder, check_builder
-from vigil.site.compliance.evidence import Profile
-from vigil.site.compliance.findings import NO_PROFILE, Duty, Evidence, Finding, Status, met
-from vigil.site.compliance.findings import days as _days
-from vigil.site.compliance.findings import names as _names
-from vigil.site.compliance.operation import (
+from vigil.compliance.evidence import Profile
+from vigil.compliance.findings import NO_PROFILE, Duty, Evidence, Finding, Status, met
+from vigil.compliance.findings import days as _days
+from vigil.compliance.findings import names as _names
+from vigil.compliance.operation import (
     check_a14,
     check_a16_1,
     check_a16_2,
@@ -34,6 +25,15 @@ from vigil.site.compliance.operation import (
     check_a17_2_3,
     check_a18_2,
 )
+from vigil.errors import RefusedByLawError, ValidationError
+from vigil.regulation.deadlines import (
+    DeadlineState,
+    commissioning_check,
+    filing_article,
+    filing_status,
+)
+from vigil.regulation.penalties import VIOLATIONS, penalty_for
+from vigil.regulation.taxonomy import SITE_CATEGORIES, Builder, check_builder
 
 __all__ = ["DUTIES", "Duty", "Evidence", "Finding", "Status", "duty_id", "sanctions"]
 

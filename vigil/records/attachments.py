@@ -8,14 +8,11 @@ Invariants:
 - only JPEG, PNG and PDF are kept, recognised from their first bytes (the name and the
   type the client claims are not trusted), and none larger than `MAX_ATTACHMENT_BYTES`.
 
-`Actor` is who acts, as the audit log registers them; every module of the unit's records
-takes one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import getpass
 import hashlib
 import os
 import re
@@ -27,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from vigil.audit.log import record
+from vigil.audit.actor import Actor
 from vigil.context import SiteContext
 from vigil.db.models import Attachment
 from vigil.errors import NotFoundError, ValidationError, VigilError
@@ -60,32 +57,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 CONTENT_TYPES = frozenset(kind for _, kind in _MAGIC)
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a signed-in user (with role and address) or the CLI's OS user."""
-
-    name: str
-    role: str = ""
-    client_addr: str = ""
-
-    @classmethod
-    def cli(cls) -> Actor:
-        try:
-            return cls("cli:" + getpass.getuser())
-        except (OSError, KeyError):
-            return cls("cli:unknown")
-
-    def audit(self, ctx: SiteContext, action: str, **fields: Any) -> None:
-        record(
-            ctx,
-            actor=self.name[:64],
-            actor_role=self.role,
-            client_addr=self.client_addr,
-            action=action,
-            **fields,
-        )
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from cryptography.exceptions import InvalidSignature
 
 from vigil.audit.verify import verify_audit
 from vigil.clock import US_PER_DAY, local_date, us_to_datetime, us_to_iso
+from vigil.compliance import evidence as ev_mod
+from vigil.compliance.duties import DUTIES, Evidence, Status, duty_id, sanctions
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
 from vigil.errors import ValidationError
@@ -29,8 +31,6 @@ from vigil.integrity.chain import canonical_json
 from vigil.integrity.keys import key_id, load_public_pem
 from vigil.integrity.verify import verify
 from vigil.regulation.articles import ARTICLES
-from vigil.site.compliance import evidence as ev_mod
-from vigil.site.compliance.duties import DUTIES, Evidence, Status, duty_id, sanctions
 
 REPORT_TYPE = "vigil.compliance_report.v1"
 DEFAULT_PERIOD_DAYS = 90

@@ -1,0 +1,36 @@
+"""Who acts, as the audit log registers them: a signed-in user or the CLI's OS user."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from typing import Any
+
+from vigil.audit.log import record
+from vigil.context import SiteContext
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a signed-in user (with role and address) or the CLI's OS user."""
+
+    name: str
+    role: str = ""
+    client_addr: str = ""
+
+    @classmethod
+    def cli(cls) -> Actor:
+        try:
+            return cls("cli:" + getpass.getuser())
+        except (OSError, KeyError):
+            return cls("cli:unknown")
+
+    def audit(self, ctx: SiteContext, action: str, **fields: Any) -> None:
+        record(
+            ctx,
+            actor=self.name[:64],
+            actor_role=self.role,
+            client_addr=self.client_addr,
+            action=action,
+            **fields,
+        )
