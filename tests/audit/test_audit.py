@@ -15,13 +15,13 @@ from sqlalchemy import delete, select, update
 
 from vigil.audit.log import AUDIT_CHAIN, record
 from vigil.audit.query import CSV_COLUMNS, list_entries, to_csv
+from vigil.audit.site_verify import verify_site as verify
 from vigil.audit.verify import verify_audit
 from vigil.clock import FakeClock, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry, ChainEntry
 from vigil.errors import ValidationError
 from vigil.integrity.seal import seal_now
-from vigil.integrity.verify import verify
 
 PURPOSE_ZH = '调取录像：案件（2026）第17号, "盗窃"\n第二行'
 DESTINATION_ZH = "市公安局刑侦支队，张警官"

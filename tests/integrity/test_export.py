@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 from tests.fabricate import commit_clips, make_clips
 from vigil.audit.query import list_entries
+from vigil.audit.site_verify import verify_site as verify
 from vigil.audit.verify import verify_audit
 from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, FakeClock, us_to_iso
@@ -31,7 +32,6 @@ from vigil.db.models import ChainEntry, Seal, Segment
 from vigil.errors import NotFoundError, ValidationError, VigilError
 from vigil.export.mp4 import rewrite_moof
 from vigil.export.package import ExportResult, export_clip, verify_export
-from vigil.integrity.verify import verify
 from vigil.media.fmp4 import read_layout
 from vigil.media.probe import probe_file
 

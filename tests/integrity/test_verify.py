@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from tests.fabricate import commit_clips, make_clips
+from vigil.audit.site_verify import verify_site as verify
 from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Segment
 from vigil.integrity.seal import seal_now
-from vigil.integrity.verify import verify
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import site_settings
+from vigil.audit.site_verify import verify_site as verify
 from vigil.cameras import CameraRegistry
 from vigil.clock import SystemClock
 from vigil.context import SiteContext
 from vigil.db.models import Alarm, CameraStatus, Segment
-from vigil.integrity.verify import verify
 from vigil.media.fmp4 import read_layout
 from vigil.media.probe import count_video_packets, first_packet_is_keyframe, probe_file
 from vigil.media.service import RecordingService

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.fabricate import make_clips
+from vigil.audit.site_verify import verify_site as verify
 from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import Alarm, Segment
-from vigil.integrity.verify import verify
 from vigil.media.ffmpeg import SessionFiles
 from vigil.media.fmp4 import read_layout
 from vigil.storage.recovery import recover_staging

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.fabricate import commit_clips, make_clips
+from vigil.audit.site_verify import verify_site as verify
 from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_DAY, FakeClock
 from vigil.config import load_settings
@@ -16,7 +17,6 @@ from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Segment
 from vigil.errors import RefusedByLawError
 from vigil.integrity.seal import seal_now
-from vigil.integrity.verify import verify
 from vigil.regulation.retention import is_past_retention
 from vigil.storage.files import RetentionViolation, delete_expired_segment
 from vigil.storage.retention import expire

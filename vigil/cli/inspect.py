@@ -9,13 +9,13 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from vigil.audit.site_verify import verify_site as run_verify
 from vigil.cli.common import console, err_console, open_site, print_json
 from vigil.clock import parse_instant
 from vigil.db.models import Segment
 from vigil.db.sql import sum_int
 from vigil.health.status import status as site_status
 from vigil.integrity.seal import export_seal, seal_now
-from vigil.integrity.verify import verify as run_verify
 from vigil.storage.catalog import catalog
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
+from vigil.audit.site_verify import verify_site as verify
 from vigil.audit.verify import verify_audit
 from vigil.clock import US_PER_DAY, local_date, us_to_datetime, us_to_iso
 from vigil.compliance import evidence as ev_mod
@@ -29,7 +30,6 @@ from vigil.db.models import AuditEntry
 from vigil.errors import ValidationError
 from vigil.integrity.chain import canonical_json
 from vigil.integrity.keys import key_id, load_public_pem
-from vigil.integrity.verify import verify
 from vigil.regulation.articles import ARTICLES
 
 REPORT_TYPE = "vigil.compliance_report.v1"

@@ -8,7 +8,7 @@ file, so an auditor can point at it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
@@ -67,6 +67,8 @@ class VerifyReport:
 
 
 Progress = Callable[[int], None]
+ChainCheck = Callable[[SiteContext], tuple[list[Problem], dict[int, str], int]]
+"""Checks one chain: its problems, the recomputed hash at every seq, the links walked."""
 
 
 def verify(
@@ -75,7 +77,13 @@ def verify(
     *,
     rehash: bool = True,
     progress: Progress | None = None,
+    other_chains: Mapping[str, ChainCheck] | None = None,
 ) -> VerifyReport:
+    """Segments and camera chains (all cameras, or one) and the seals over them.
+
+    `other_chains` are further chains sealed by the same seals (the audit log's), each
+    checked by its own function; they are checked only when all cameras are.
+    """
     report = VerifyReport()
     with ctx.sessions() as s:
         q = select(Camera).order_by(Camera.name)
@@ -88,13 +96,10 @@ def verify(
         expected_heads[camera_chain(cam.id)] = _verify_camera(ctx, cam, report, rehash, progress)
     if camera is None:
         _find_unindexed(ctx, report)
-        # The audit log's chain (A17.2(2)) is sealed like the camera chains.
-        from vigil.audit.log import AUDIT_CHAIN
-        from vigil.audit.verify import check_audit  # imports this module: import it late
-
-        audit_problems, expected_heads[AUDIT_CHAIN], links = check_audit(ctx)
-        report.problems.extend(audit_problems)
-        report.chain_entries += links
+        for chain, check in (other_chains or {}).items():
+            chain_problems, expected_heads[chain], links = check(ctx)
+            report.problems.extend(chain_problems)
+            report.chain_entries += links
     _verify_seals(ctx, expected_heads, report, only=camera is not None)
     return report
 

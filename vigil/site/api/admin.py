@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry, UserView
+from vigil.audit.site_verify import verify_site as verify
 from vigil.health.status import status as site_status
-from vigil.integrity.verify import verify
 from vigil.site.api.auth import user_json
 from vigil.site.deps import ManagesUsers, MayVerify, ViewsStatus, site
 
