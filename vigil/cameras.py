@@ -126,14 +126,6 @@ class CameraRegistry:
             raise NotFoundError(f"no camera named {name!r}", field="camera")
         return _view(cam)
 
-    def stream_url(self, camera_id: int) -> str:
-        """The URL with its password, for the recorder only: never print or log it."""
-        with self.ctx.sessions() as s:
-            cam = s.get(Camera, camera_id)
-            if cam is None:
-                raise NotFoundError(f"no camera with id {camera_id}", field="camera")
-            return self.ctx.secrets.decrypt(cam.url_encrypted)
-
     def set_retention(
         self, name: str, retention_days: int, max_retention_days: int | None = None
     ) -> CameraView:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import Camera, CameraStatus
 from vigil.integrity.seal import seal_now
@@ -61,14 +60,14 @@ class RecordingService:
         """Start recorders for new cameras; stop those of removed ones."""
         with self.ctx.sessions() as s:
             cams = {c.id: c for c in s.scalars(select(Camera).where(Camera.state == "active"))}
-        registry = CameraRegistry(self.ctx)
         for cam_id, cam in cams.items():
             if cam_id not in self.recorders:
                 rec = CameraRecorder(
                     self.ctx,
                     cam_id,
                     cam.name,
-                    registry.stream_url(cam_id),
+                    # with its password: for ffmpeg only, never printed or logged
+                    self.ctx.secrets.decrypt(cam.url_encrypted),
                     threading.Event(),
                     recording_allowed=self.guard.recording_allowed,
                 )
