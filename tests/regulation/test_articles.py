@@ -24,8 +24,12 @@ from vigil.regulation import (
     normalise_article_id,
 )
 
-VIGIL = Path(__file__).resolve().parents[2] / "vigil"
+from ._source import SOURCES, Source, article_items, article_text, chinese_number
+
+ROOT = Path(__file__).resolve().parents[2]
+VIGIL = ROOT / "vigil"
 REGULATION = VIGIL / "regulation"
+STATIC = VIGIL / "site" / "static"
 CITATION = re.compile(r"(?<![A-Za-z0-9_])A\d{1,2}(?:\.\d{1,2})*(?:\(\d{1,2}\))?")
 
 # The IDs the brief (ARTICLES.md) names; each must be registered in canonical form.
@@ -168,3 +172,95 @@ def test_every_citation_anywhere_in_vigil_resolves() -> None:
 def test_article_is_immutable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         article("A8").zh = "x"  # type: ignore[misc]
+
+
+# --- citations people read: the console's JavaScript, the docs, the code's prose ----------------
+
+ZH_CITATION = re.compile(
+    r"第([一二三四五六七八九十]+)条(?:第([一二三四五六七八九十]+)款)?"
+    r"(?:第[（(]([一二三四五六七八九十]+)[）)]项)?"
+)
+"""A Chinese citation: 第十七条第二款第（二）项 = A17.2(2); 第十六条第（四）项 = A16(4)."""
+
+ALIAS_DOC = REGULATION / "articles.py"
+"""The one file that writes aliases on purpose: it documents how they normalise."""
+
+
+def _cited_files() -> list[Path]:
+    return sorted(
+        [
+            *VIGIL.rglob("*.py"),
+            *STATIC.rglob("*.js"),
+            *STATIC.rglob("*.html"),
+            *(ROOT / "docs").rglob("*.md"),
+            ROOT / "README.md",
+        ]
+    )
+
+
+def zh_citation_id(match: re.Match[str]) -> str:
+    """The canonical ID a Chinese citation names (items of a first paragraph carry none)."""
+    number = chinese_number(match.group(1))
+    paragraph = chinese_number(match.group(2)) if match.group(2) else None
+    item = chinese_number(match.group(3)) if match.group(3) else None
+    out = f"A{number}"
+    if paragraph is not None and not (paragraph == 1 and item is not None):
+        out += f".{paragraph}"
+    if item is not None:
+        out += f"({item})"
+    return out
+
+
+def test_zh_citations_are_read_as_canonical_ids() -> None:
+    def read(text: str) -> str:
+        match = ZH_CITATION.search(text)
+        assert match is not None
+        return zh_citation_id(match)
+
+    assert read("第十七条第二款第（二）项") == "A17.2(2)"
+    assert read("第十六条第（四）项") == "A16(4)"
+    assert read("第十六条第四款") == "A16.4"  # the wrong reading: A16 has one paragraph
+    assert read("第二十二条第一款第（三）项") == "A22(3)"
+    assert not is_valid_article_id(read("第十六条第一款"))
+
+
+def test_every_citation_people_read_is_canonical() -> None:
+    """The console, the docs and the code cite `A16(4)` (第十六条第（四）项), never an alias
+    such as `A16.4`, which the console would print as 第十六条第四款, a paragraph A16 lacks."""
+    seen = {"js": 0, "md": 0, "py": 0, "zh": 0}
+    bad = []
+    for path in _cited_files():
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(ROOT)
+        kind = path.suffix.lstrip(".") if path.suffix in (".js", ".md") else "py"
+        for match in CITATION.finditer(text):
+            seen[kind] += 1
+            if path != ALIAS_DOC and not is_valid_article_id(match.group()):
+                bad.append(f"{where}: {match.group()}")
+        for match in ZH_CITATION.finditer(text):
+            seen["zh"] += 1
+            if not is_valid_article_id(zh_citation_id(match)):
+                bad.append(f"{where}: {match.group()} (= {zh_citation_id(match)})")
+    assert seen["js"] > 20 and seen["md"] > 50 and seen["py"] > 50 and seen["zh"] > 20, seen
+    assert bad == []
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a16_is_one_paragraph_of_four_items(source: Source) -> None:
+    """A16 has no second paragraph: its four measures are items 第（一）项 … 第（四）项."""
+    items = article_items(source, 16)
+    assert sorted(items) == [1, 2, 3, 4]
+    assert len(source[16]) == 5  # the lead-in and the four items
+    assert [a.id for a in children("A16")] == [f"A16({i})" for i in range(1, 5)]
+    assert not any(a.startswith("A16.") for a in ARTICLES)
+    assert "安全运行责任" in items[2] and "安全运行责任" in article("A16(2)").zh
+    assert "保密" not in article("A16(2)").zh
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a11_covers_new_rebuilt_and_expanded_works(source: Source) -> None:
+    assert "新建、改建、扩建" in article_text(source, 11)
+    assert "新建、改建、扩建" in article("A11").zh
+    assert "expanded" in article("A11").en

@@ -174,7 +174,7 @@ def check_a11(ev: Evidence) -> Finding:
         return NO_PROFILE
     p = ev.profile
     if p.project_kind == "existing":
-        return met(["not a new or rebuilt project: A11 does not apply"])
+        return met(["not a new, rebuilt or expanded project: A11 does not apply"])
     if p.main_works_in_use_on is None:
         return Finding(
             Status.NEEDS_EVIDENCE,
@@ -313,7 +313,7 @@ DUTIES: tuple[Duty, ...] = (
     Duty("A13.2", "Filed with the county bureau in time, with its documents", check_filing),
     Duty("A14", "Clear signs and a fixed capture range", check_a14),
     Duty("A16(1)", "Security checks, maintenance, emergency plan; no interruption", check_a16_1),
-    Duty("A16(2)", "Written security responsibility in maintenance contracts", check_a16_2),
+    Duty("A16(2)", "Safe-operation responsibility written into maintenance contracts", check_a16_2),
     Duty("A16(3)", "No change of purpose or camera position", check_a16_3),
     Duty("A16(4)", "Only monitoring, management and maintenance staff in the room", check_a16_4),
     Duty("A17.1", "Watch duty; staff trained in security and secrecy", check_a17_1),

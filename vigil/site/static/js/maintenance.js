@@ -1,4 +1,4 @@
-// Maintenance (A16.1, A16.2): contracts with the written security-responsibility clause on
+// Maintenance (A16(1), A16(2)): contracts with the written security-responsibility clause on
 // file, the maintenance and fault log (open faults first), security checks, drills and the
 // emergency plan.
 
@@ -167,13 +167,13 @@ export function mount(container, { user }) {
   clear(
     container,
     h("h1", { i18n: "mt.title" }),
-    section("mt.plan.title", "mt-plan-card", articles("A16.1"), planBox),
+    section("mt.plan.title", "mt-plan-card", articles("A16(1)"), planBox),
     section("mt.open.title", "mt-open-card", openBox),
-    section("mt.contracts.title", "mt-contracts-card", articles("A16.2"), contractBox, contractError, siteEditor ? contractForm : null),
+    section("mt.contracts.title", "mt-contracts-card", articles("A16(2)"), contractBox, contractError, siteEditor ? contractForm : null),
     section(
       "mt.log.title",
       "mt-log-card",
-      articles("A16.1"),
+      articles("A16(1)"),
       h("div", { class: "filters" }, h("label", { class: "inline" }, h("span", { i18n: "field.kind" }), kindFilter)),
       logBox,
       logError,

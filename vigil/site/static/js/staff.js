@@ -1,4 +1,4 @@
-// The people of the monitoring room (A16.4, A17.1): the roster with each person's duty and
+// The people of the monitoring room (A16(4), A17.1): the roster with each person's duty and
 // account, their training and secrecy education (untrained staff highlighted), watch-duty
 // shifts with handover notes, and the room's entry log (entries by anyone not on the
 // roster are flagged: a possible A24(4) breach).
@@ -250,9 +250,9 @@ export function mount(container, { user }) {
   clear(
     container,
     h("h1", { i18n: "staff.title" }),
-    section("staff.roster.title", "staff-roster-card", articles("A16.4, A17.1"), rosterBox, rosterError, editor ? staffForm : null, editor ? trainingForm : null),
+    section("staff.roster.title", "staff-roster-card", articles("A16(4), A17.1"), rosterBox, rosterError, editor ? staffForm : null, editor ? trainingForm : null),
     section("staff.shifts.title", "staff-shifts-card", articles("A17.1"), shiftBox, shiftError, editor ? shiftForm : null, keeper ? handoverForm : null),
-    section("room.title", "room-card", articles("A16.4"), entryBox, entryError, keeper ? entryForm : null),
+    section("room.title", "room-card", articles("A16(4)"), entryBox, entryError, keeper ? entryForm : null),
   );
 
   async function loadUsers() {
