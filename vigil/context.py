@@ -14,14 +14,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from vigil.access.secrets import SecretBox
 from vigil.clock import Clock, SystemClock
 from vigil.config import CONFIG_FILE, Settings, default_home, load_settings, render_default_config
 from vigil.db.engine import database_url, make_engine, make_sessionmaker
 from vigil.db.migrate import upgrade
 from vigil.db.models import Site
 from vigil.errors import VigilError
-from vigil.integrity import keys
+from vigil.keys import signing as keys
+from vigil.keys.secrets import SecretBox
 
 
 class NotInitialisedError(VigilError):

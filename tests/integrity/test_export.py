@@ -241,7 +241,7 @@ def test_edited_manifest_fails_its_signature(
 def test_another_key_is_named(site: SiteContext, recorded: list[Segment], outdir: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from vigil.integrity.keys import public_pem
+    from vigil.keys.signing import public_pem
 
     out = outdir / "k.mp4"
     export(site, recorded, out, 1, 3)

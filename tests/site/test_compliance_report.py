@@ -39,7 +39,7 @@ from vigil.db.models import (
 )
 from vigil.errors import ValidationError
 from vigil.integrity.chain import canonical_json
-from vigil.integrity.keys import load_public_pem
+from vigil.keys.signing import load_public_pem
 from vigil.records import attachments
 from vigil.regulation.articles import is_valid_article_id
 

@@ -29,7 +29,7 @@ from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
 from vigil.errors import ValidationError
 from vigil.integrity.chain import canonical_json
-from vigil.integrity.keys import key_id, load_public_pem
+from vigil.keys.signing import key_id, load_public_pem
 from vigil.regulation.articles import ARTICLES
 
 REPORT_TYPE = "vigil.compliance_report.v1"
@@ -147,7 +147,7 @@ def build_report(
 def sign_report(ctx: SiteContext, body: dict[str, Any]) -> dict[str, Any]:
     message = canonical_json(body).encode("ascii")
     pub = ctx.signing_key.public_key()
-    from vigil.integrity.keys import public_pem
+    from vigil.keys.signing import public_pem
 
     return {
         **body,

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vigil.errors import VigilError
 from vigil.integrity.chain import link_hash
-from vigil.integrity.keys import key_id, load_public_pem
+from vigil.keys.signing import key_id, load_public_pem
 
 MANIFEST_TYPE = "vigil.export.v1"
 MANIFEST_SUFFIX = ".manifest.json"

@@ -20,8 +20,8 @@ from vigil.errors import VigilError
 from vigil.export import manifest as em
 from vigil.export.mp4 import Piece
 from vigil.integrity.chain import GENESIS_HASH, camera_chain
-from vigil.integrity.keys import key_id, load_public_pem
 from vigil.integrity.seal import seal_now, signature_valid
+from vigil.keys.signing import key_id, load_public_pem
 
 
 class ExportIntegrityError(VigilError):

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Seal
 from vigil.integrity.chain import canonical_json
-from vigil.integrity.keys import key_id, load_public_pem
+from vigil.keys.signing import key_id, load_public_pem
 
 SEAL_TYPE = "vigil.seal.v1"
 

@@ -21,7 +21,7 @@ from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, parse_instant
 from vigil.db.models import Segment
 from vigil.errors import ValidationError
-from vigil.integrity.keys import keys_dir
+from vigil.keys.signing import keys_dir
 from vigil.site import grants
 from vigil.site.deps import MayPlayBack, Principal, audit, site
 from vigil.storage.catalog import catalog
