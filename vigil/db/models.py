@@ -325,7 +325,7 @@ class CameraSiting(Base):
 
 
 class StaffMember(Base):
-    """A person on the monitoring-room roster (A16.4, A17.1), linked to an account if any.
+    """A person on the monitoring-room roster (A16(4), A17.1), linked to an account if any.
 
     duty: monitoring 监看, management 管理, maintenance 维护.
     """
@@ -369,7 +369,7 @@ class DutyShift(Base):
 
 
 class RoomEntry(Base):
-    """Somebody entered the monitoring room (A16.4). `flagged`: not on the roster, or not on
+    """Somebody entered the monitoring room (A16(4)). `flagged`: not on the roster, or not on
     it that day; counted as a possible A24(4) breach."""
 
     __tablename__ = "room_entries"
@@ -388,7 +388,7 @@ class RoomEntry(Base):
 
 
 class MaintenanceContract(Base):
-    """A maintenance contract (A16.2): the security-responsibility clause must be written
+    """A maintenance contract (A16(2)): the security-responsibility clause must be written
     into it and the signed contract kept on file (`attachment_id`)."""
 
     __tablename__ = "maintenance_contracts"
@@ -405,7 +405,7 @@ class MaintenanceContract(Base):
 
 
 class MaintenanceRecord(Base):
-    """One entry of the maintenance and fault log (A16.1): kind is maintenance, fault,
+    """One entry of the maintenance and fault log (A16(1)): kind is maintenance, fault,
     repair, security_check, drill or emergency_plan (the plan's adoption, with its file)."""
 
     __tablename__ = "maintenance_log"
