@@ -74,6 +74,20 @@ def test_invalid_credit_code_names_the_field_and_saves_nothing(home: dict[str, s
     assert profile(home) is None
 
 
+def test_division_code_is_checked_against_the_current_list(home: dict[str, str]) -> None:
+    """350199 has the right shape but names no division: refused naming the field; 350102
+    is accepted and shown with its name."""
+    bad = [a if a != "350102" else "350199" for a in HOTEL]
+    out = vigil(home, "site", "profile", "set", *bad, code=2)
+    assert "division_code:" in out.stderr and "350199" in out.stderr
+    assert "GB/T 2260" in one_line(out.stderr)
+    assert profile(home) is None
+    out = vigil(home, "site", "profile", "set", *HOTEL)
+    assert "350102: 福建省福州市鼓楼区" in out.stdout
+    assert profile(home)["division_name"] == "福建省福州市鼓楼区"  # type: ignore[index]
+    assert "福建省福州市鼓楼区" in vigil(home, "site", "profile", "show").stdout
+
+
 def test_camera_in_a_guest_room_is_refused_citing_a8_1(home: dict[str, str]) -> None:
     vigil(home, "site", "profile", "set", *HOTEL)
     out = vigil(home, "camera", "add", "room-301", "--url", "rtsp://10.0.0.9/s",

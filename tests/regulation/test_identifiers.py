@@ -7,11 +7,13 @@ import pytest
 from vigil.errors import ValidationError
 from vigil.regulation import (
     CREDIT_CODE_ALPHABET,
-    PROVINCE_CODES,
+    REGISTRATION_AUTHORITIES,
     check_credit_code,
     check_division_code,
     credit_code_check_character,
+    division,
 )
+from vigil.regulation.divisions import division_list
 from vigil.regulation.identifiers import CREDIT_CODE_WEIGHTS
 
 # Codes printed on business licences and published in the national enterprise register.
@@ -108,13 +110,16 @@ def test_real_division_codes_pass(code: str) -> None:
         ("3501020", "6 digits"),
         ("35O102", "6 digits"),
         ("３５０１０２", "6 digits"),  # full-width digits
-        ("160000", "province-level"),
-        ("000000", "province-level"),
-        ("990000", "province-level"),
-        ("470101", "province-level"),
-        ("350001", "without a prefecture"),
-        ("810100", "only the code 810000"),
-        ("710101", "only the code 710000"),
+        ("160000", "no province has this code"),
+        ("000000", "no province has this code"),
+        ("990000", "no province has this code"),
+        ("470101", "no province has this code"),
+        ("350199", "no such division in 福建省"),  # never issued
+        ("350001", "no such division in 福建省"),
+        ("350182", "no such division in 福建省"),  # 长乐市, a district of Fuzhou since 2017
+        ("810100", "no such division in 香港特别行政区"),
+        ("710101", "no such division in 台湾省"),
+        ("110100", "not a current"),  # 市辖区: a grouping row of the lists, not a division
     ],
 )
 def test_bad_division_codes_name_the_field(code: str, words: str) -> None:
@@ -124,8 +129,91 @@ def test_bad_division_codes_name_the_field(code: str, words: str) -> None:
     assert words in err.value.message
 
 
-def test_province_codes_are_the_34_of_gb_t_2260() -> None:
-    ranges = [(11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65)]
-    expected = {f"{n}" for a, b in ranges for n in range(a, b + 1)} | {"71", "81", "82"}
-    assert set(PROVINCE_CODES) == expected
-    assert len(PROVINCE_CODES) == 34
+def test_350102_is_gulou_district_of_fuzhou_and_350199_is_refused() -> None:
+    found = division("350102")
+    assert (found.code, found.name, found.full_name) == ("350102", "鼓楼区", "福建省福州市鼓楼区")
+    assert division("350100").full_name == "福建省福州市"
+    with pytest.raises(ValidationError) as err:
+        division("350199", field="site.division_code")
+    assert err.value.field == "site.division_code"
+    assert "350199" in err.value.message
+
+
+def test_the_list_is_a_recent_published_one_not_a_typed_one() -> None:
+    listed = division_list()
+    assert listed.year >= 2024
+    assert len(listed.current) > 3000  # every county-level and higher division
+    provinces = {c for c in listed.current if c.endswith("0000")}
+    assert len(provinces) == 34
+    assert {p[:2] for p in provinces} == set(listed.provinces_ever)
+    # changes of recent years are in: 米林县 became 米林市 (2023), 和安县 was made (2024)
+    assert division("540481").name == "米林市"
+    assert division("653229").name == "和安县"
+    with pytest.raises(ValidationError):
+        division("540422")  # the former 米林县
+
+
+# --- GB 32100: registration authority and type (characters 1 and 2) ---------------------------
+
+
+def test_the_standard_table_of_authorities_and_types() -> None:
+    assert REGISTRATION_AUTHORITIES["9"][1] == {
+        "1": "企业",
+        "2": "个体工商户",
+        "3": "农民专业合作社",
+    }
+    assert dict(REGISTRATION_AUTHORITIES["1"][1]) == {
+        "1": "机关",
+        "2": "事业单位",
+        "3": "中央编办直接管理机构编制的群众团体",
+        "9": "其他",
+    }
+    assert dict(REGISTRATION_AUTHORITIES["5"][1]).items() >= {
+        "1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"
+    }.items()  # fmt: skip
+    assert dict(REGISTRATION_AUTHORITIES["Y"][1]) == {"1": "其他"}
+    assert all(a in CREDIT_CODE_ALPHABET for a in REGISTRATION_AUTHORITIES)
+
+
+def _with_check(first17: str) -> str:
+    return first17 + credit_code_check_character(first17)
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("000000000000000000", "no registration authority"),  # its check character is right
+        (_with_check("01350100M000100Y4"), "no registration authority"),
+        (_with_check("B1350100M000100Y4"), "no registration authority"),
+        (_with_check("94350100M000100Y4"), "no type of organisation"),  # 工商 has 1-3 only
+        (_with_check("99350100M000100Y4"), "no type of organisation"),
+        (_with_check("Y2350100M000100Y4"), "no type of organisation"),
+        (_with_check("14350100M000100Y4"), "no type of organisation"),
+        (_with_check("91990100M000100Y4"), "starting with a province code"),
+        (_with_check("91A50100M000100Y4"), "starting with a province code"),
+    ],
+)
+def test_credit_codes_with_a_right_check_but_a_wrong_authority_or_type_fail(
+    code: str, words: str
+) -> None:
+    assert credit_code_check_character(code[:17]) == code[17]
+    with pytest.raises(ValidationError) as err:
+        check_credit_code(code, field="credit_code")
+    assert err.value.field == "credit_code"
+    assert words in err.value.message
+
+
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "12350100M000100Y4",  # 机构编制, 事业单位
+        "51350100M000100Y4",  # 民政, 社会团体
+        "52350100M000100Y4",  # 民政, 民办非企业单位
+        "93350100M000100Y4",  # 工商, 农民专业合作社
+        "Y1350100M000100Y4",  # 其他
+        "11100000M000100Y4",  # a national authority: 100000
+        "92350182M000100Y4",  # 长乐市 (abolished 2017) in an old registration: only the
+    ],  # province is checked
+)
+def test_credit_codes_of_every_authority_and_type_of_the_table_pass(first17: str) -> None:
+    assert check_credit_code(_with_check(first17)) == _with_check(first17)

@@ -48,6 +48,8 @@ def show(as_json: JsonOpt = False) -> None:
             if isinstance(value, list)
             else ("-" if value in (None, "") else str(value))
         )
+        if f == "division_code" and records.division_name(value):
+            text += f" {records.division_name(value)}"
         table.add_row(f, text)
     table.add_row("updated", f"{us_to_iso(found.updated_us)} by {found.updated_by}")
     console.print(table)
@@ -159,6 +161,8 @@ def set_(
         print_json({"profile": view.as_dict()})
         return
     console.print(f"profile of [bold]{view.values['unit_name']}[/bold] saved")
+    code = view.values["division_code"]
+    console.print(f"division {code}: {records.division_name(code)}", highlight=False)
     for c in view.checks:
         console.print(f"{c.state} {c.article}: {c.message}", highlight=False)
 

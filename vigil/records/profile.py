@@ -40,6 +40,7 @@ from vigil.regulation import (
     filing_status,
     site_category,
 )
+from vigil.regulation.divisions import current_division
 
 PROJECT_KINDS = ("existing", "new", "rebuilt", "expanded")
 """`existing`: a system on its own; the others are projects with main works (A11)."""
@@ -286,8 +287,15 @@ class ProfileView:
             **self.values,
             "updated_us": self.updated_us,
             "updated_by": self.updated_by,
+            "division_name": division_name(self.values.get("division_code")),
             "checks": [asdict(c) for c in self.checks],
         }
+
+
+def division_name(code: object) -> str | None:
+    """The full name of a current division code (福建省福州市鼓楼区 for 350102), else None."""
+    found = current_division(code) if isinstance(code, str) else None
+    return found.full_name if found else None
 
 
 def filing_deadline(values: Mapping[str, Any], on: date) -> DeadlineStatus | None:

@@ -37,10 +37,11 @@ from vigil.regulation.deadlines import (
 )
 from vigil.regulation.identifiers import (
     CREDIT_CODE_ALPHABET,
-    PROVINCE_CODES,
+    REGISTRATION_AUTHORITIES,
     check_credit_code,
     check_division_code,
     credit_code_check_character,
+    division,
 )
 from vigil.regulation.penalties import (
     MISCONDUCT,
@@ -88,7 +89,7 @@ __all__ = [
     "LEGACY_FILING_DAYS",
     "LOCATION_TYPES",
     "MISCONDUCT",
-    "PROVINCE_CODES",
+    "REGISTRATION_AUTHORITIES",
     "REMOVAL_NOTICE_DAYS",
     "SITE_CATEGORIES",
     "SITE_KINDS",
@@ -122,6 +123,7 @@ __all__ = [
     "credit_code_check_character",
     "deadline_status",
     "default_checklist",
+    "division",
     "filing_article",
     "filing_due_date",
     "filing_status",

@@ -226,6 +226,7 @@ const STRINGS = {
   "site.project.rebuilt": ["改建", "rebuilt works"],
   "site.project.expanded": ["扩建", "extended works"],
   "site.check.due": ["期限 {date}", "due {date}"],
+  "site.division.name": ["行政区划 {code}：{name}", "Division {code}: {name}"],
   "site.pos.code.placeholder": ["代码，如 lobby 或 luggage-room", "code, e.g. lobby or luggage-room"],
   "site.pos.optional": ["非必需", "optional"],
   "site.cov.covered": ["已覆盖", "covered"],

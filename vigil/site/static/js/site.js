@@ -111,6 +111,9 @@ export function mount(container, { user }) {
     const items = (profile && profile.checks) || [];
     clear(
       status,
+      profile && profile.division_name
+        ? h("div", { class: "status-line ok", testid: "site-division-name" }, t("site.division.name", { code: profile.division_code, name: profile.division_name }))
+        : null,
       items.map((item, i) =>
         h(
           "div",
