@@ -5,6 +5,8 @@ Every command and service starts from `SiteContext.open(home)`; tests pass a Fak
 
 from __future__ import annotations
 
+import os
+import stat
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,30 @@ from vigil.keys.secrets import SecretBox
 
 class NotInitialisedError(VigilError):
     code = "not_initialised"
+
+
+#: Everything under a home is its owner's only: the index holds password hashes and
+#: camera credentials, the recordings are personal data (docs/deployment.md, "File modes").
+PRIVATE_UMASK = 0o077
+
+
+def restrict_umask() -> None:
+    """Files this process (and the ffmpeg it starts) creates are 0600, directories 0700."""
+    os.umask(PRIVATE_UMASK)
+
+
+def tighten_home(home: Path) -> int:
+    """Take group and other rights off the home and everything in it (a home made by an
+    older version, or copied with a loose umask); how many entries were changed."""
+    changed = 0
+    for root, dirs, names in os.walk(home):
+        for path in [Path(root)] + [Path(root, n) for n in dirs + names]:
+            st = path.lstat()
+            if stat.S_ISLNK(st.st_mode) or not st.st_mode & PRIVATE_UMASK:
+                continue
+            os.chmod(path, stat.S_IMODE(st.st_mode) & ~PRIVATE_UMASK)
+            changed += 1
+    return changed
 
 
 @dataclass
@@ -50,9 +76,11 @@ class SiteContext:
 
         `settings` seed a new home's vigil.toml; an existing file is left as it is.
         """
+        restrict_umask()
         home = (home or default_home()).expanduser().resolve()
         for sub in ("segments", "staging", "quarantine", "keys"):
             (home / sub).mkdir(parents=True, exist_ok=True)
+        tighten_home(home)
         cfg = home / CONFIG_FILE
         if not cfg.exists():
             cfg.write_text(render_default_config(settings), encoding="utf-8")
@@ -81,6 +109,7 @@ class SiteContext:
 
     @classmethod
     def open(cls, home: Path | None = None, clock: Clock | None = None) -> SiteContext:
+        restrict_umask()
         home = (home or default_home()).expanduser().resolve()
         if not (home / CONFIG_FILE).exists():
             raise NotInitialisedError(

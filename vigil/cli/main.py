@@ -11,12 +11,13 @@ import typer
 
 from vigil.cli import cameras, demo, inspect, recording, serve, users
 from vigil.cli.audit import audit_app
+from vigil.cli.backup import backup, restore
 from vigil.cli.common import console, err_console, home, set_home, setup_logging
 from vigil.cli.compliance import compliance_app, filing_app
 from vigil.cli.export import export_app
 from vigil.cli.site_records import site_app
 from vigil.cli.staff import maintenance_app, room_app, staff_app
-from vigil.context import SiteContext
+from vigil.context import SiteContext, restrict_umask
 from vigil.errors import VigilError
 
 app = typer.Typer(
@@ -41,6 +42,8 @@ inspect.register(app)
 recording.register(app)
 serve.register(app)
 demo.register(app)
+app.command()(backup)
+app.command()(restore)
 
 
 @app.callback()
@@ -55,6 +58,7 @@ def _root(
 ) -> None:
     if home_dir is not None:
         set_home(home_dir)
+    restrict_umask()  # before the log file is created: it is the owner's only
     setup_logging(home() if home().exists() else None, verbose=verbose)
 
 

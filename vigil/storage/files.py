@@ -39,7 +39,8 @@ def fsync_dir(path: Path) -> None:
 
 
 def make_read_only(path: Path) -> None:
-    os.chmod(path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    """Read-only, and for the owner alone (recordings are personal data)."""
+    os.chmod(path, stat.S_IRUSR)
 
 
 def durable_rename(src: Path, dst: Path) -> None:

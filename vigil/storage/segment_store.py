@@ -25,7 +25,7 @@ from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Segment
 from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain, canonical_json
-from vigil.media.fmp4 import SegmentLayout
+from vigil.media.fmp4 import SegmentLayout, read_layout
 from vigil.storage import files
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,35 @@ class SegmentStore:
                 f"{finished.path}: {size} bytes on disk, layout says {layout.complete_size}"
             )
         files.fsync_file(finished.path)
-        end_us = finished.end_us or finished.start_us + layout.to_us(layout.duration())
         key = segment_key(finished.camera_id, finished.start_us)
+        body, row = self._describe(finished, layout, key, sha, size)
+        intent = finished.path.with_name(finished.path.name + INTENT_SUFFIX)
+        files.write_durably(intent, json.dumps({"body": body, "row": row}).encode("utf-8"))
+        files.make_read_only(finished.path)
+        files.durable_rename(finished.path, self.path_of(key))
+        segment = self._index(body, row)
+        intent.unlink()
+        return segment
+
+    def index_existing(self, camera_id: int, key: str, start_us: int, *, flags: str) -> Segment:
+        """Index a file already in the store under `key` that the index does not know (a
+        restore from a backup older than the file): chained and indexed like a new commit,
+        so nothing on disk is dropped; its end is its start plus its media duration."""
+        path = self.path_of(key)
+        layout = read_layout(path)
+        if not layout.fragments:
+            raise ValueError(f"{path} holds no whole fragment")
+        sha, size = files.sha256_file(path)
+        finished = FinishedFile(camera_id, path, start_us, recovered=True, flags=flags)
+        body, row = self._describe(finished, layout, key, sha, size)
+        return self._index(body, row)
+
+    @staticmethod
+    def _describe(
+        finished: FinishedFile, layout: SegmentLayout, key: str, sha: str, size: int
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The chain body and the index row of a segment file."""
+        end_us = finished.end_us or finished.start_us + layout.to_us(layout.duration())
         frames = sum(f.samples for f in layout.fragments)
         body = segment_body(finished.camera_id, finished.start_us, end_us, size, sha, key, frames)
         row = {
@@ -126,13 +153,7 @@ class SegmentStore:
             "clock_drift_ms": finished.clock_drift_ms,
             "flags": finished.flags,
         }
-        intent = finished.path.with_name(finished.path.name + INTENT_SUFFIX)
-        files.write_durably(intent, json.dumps({"body": body, "row": row}).encode("utf-8"))
-        files.make_read_only(finished.path)
-        files.durable_rename(finished.path, self.path_of(key))
-        segment = self._index(body, row)
-        intent.unlink()
-        return segment
+        return body, row
 
     def _index(self, body: dict[str, Any], row: dict[str, Any]) -> Segment:
         chain = camera_chain(int(body["camera"]))
