@@ -15,13 +15,18 @@ from vigil.regulation import (
     REMOVAL_NOTICE_DAYS,
     SITE_VISIT_DAYS,
     DeadlineState,
+    PeriodEnd,
     check_removal_notice,
     commissioning_check,
     deadline_status,
     filing_article,
     filing_due_date,
+    filing_period,
+    filing_rule,
     filing_status,
+    holiday_calendar_years,
     in_force,
+    is_working_day,
     latest_removal_notice_date,
     period_end,
     removal_notice_ok,
@@ -57,18 +62,65 @@ def test_the_numbers_pinned() -> None:
 
 
 def test_a_period_ends_on_start_plus_n_days() -> None:
-    assert period_end(D(2017, 3, 1), 30) == D(2017, 3, 31)
-    assert period_end(D(2017, 1, 31), 30) == D(2017, 3, 2)  # across a short February
-    assert period_end(D(2020, 2, 1), 30) == D(2020, 3, 2)  # leap year
-    assert period_end(D(2017, 12, 15), 30) == D(2018, 1, 14)
+    assert period_end(D(2017, 3, 1), 30).last_day == D(2017, 3, 31)
+    assert period_end(D(2017, 1, 31), 30).last_day == D(2017, 3, 2)  # across a short February
+    assert period_end(D(2020, 2, 1), 30).last_day == D(2020, 3, 2)  # leap year
+    assert period_end(D(2017, 3, 1), 30) == PeriodEnd(D(2017, 3, 31), D(2017, 3, 31), None)
 
 
-def test_a_last_day_that_is_closed_moves_to_the_next_open_day() -> None:
-    closed = {D(2017, 4, 1), D(2017, 4, 2)}  # a weekend
-    assert period_end(D(2017, 3, 2), 30, closed_days=closed) == D(2017, 4, 3)
-    # a closed day inside the period changes nothing
-    assert period_end(D(2017, 3, 2), 30, closed_days={D(2017, 3, 15)}) == D(2017, 4, 1)
-    assert filing_due_date(D(2017, 3, 2), closed_days=closed) == D(2017, 4, 3)
+# --- Civil Code art. 203: a last day that is a rest day or holiday moves to the next working day
+
+
+def test_a_last_day_on_a_weekend_moves_to_monday() -> None:
+    end = period_end(D(2017, 12, 15), 30)
+    assert (end.counted, end.last_day) == (D(2018, 1, 14), D(2018, 1, 15))  # Sunday → Monday
+
+
+def test_a_last_day_in_the_national_day_holiday_moves_past_the_holiday() -> None:
+    # delivered 2024-09-01: day 30 is 2024-10-01; the holiday runs to 10-07
+    end = filing_period(D(2024, 9, 1))
+    assert (end.counted, end.last_day) == (D(2024, 10, 1), D(2024, 10, 8))
+    status = filing_status(D(2024, 9, 1), today=D(2024, 10, 8))
+    assert (status.state, status.days_left, status.due_date) == (
+        DeadlineState.DUE,
+        0,
+        D(2024, 10, 8),
+    )
+    assert status.counted_date == D(2024, 10, 1)
+    assert "2024-10-01 is a rest day" in str(status)
+    assert "2024-10-01 为法定休假日，期限顺延至 2024-10-08" in status.text_zh()
+    filed_on_the_8th = filing_status(D(2024, 9, 1), today=D(2024, 10, 9), filed_on=D(2024, 10, 8))
+    assert filed_on_the_8th.state is DeadlineState.MET
+
+
+def test_a_weekend_made_a_working_day_is_a_working_day() -> None:
+    # 2024-10-12 is a Saturday worked in exchange for the National Day holiday (调休)
+    assert is_working_day(D(2024, 10, 12)) is True
+    assert is_working_day(D(2024, 10, 13)) is False
+    end = period_end(D(2024, 9, 12), 30)
+    assert (end.counted, end.last_day) == (D(2024, 10, 12), D(2024, 10, 12))
+
+
+def test_the_spring_festival_moves_the_first_filings_of_2017() -> None:
+    # delivered on the effective day: day 30 is 2017-01-31, inside the Spring Festival holiday
+    assert filing_due_date(D(2017, 1, 1)) == D(2017, 2, 3)
+
+
+def test_a_year_the_holiday_calendar_lacks_is_said_not_guessed() -> None:
+    first, last = holiday_calendar_years()
+    assert first <= 2017 and last >= 2025
+    beyond = D(last + 1, 3, 1)
+    assert is_working_day(beyond) is None
+    end = period_end(beyond, 30)
+    assert end.uncovered_year == last + 1
+    assert end.last_day == end.counted == D(last + 1, 3, 31)  # not moved: nothing guessed
+    status = filing_status(beyond, today=beyond)
+    assert status.uncovered_year == last + 1
+    assert f"the holiday calendar does not cover {last + 1}" in str(status)
+    assert f"节假日日历尚未包含 {last + 1} 年" in status.text_zh()
+    # a period that runs out of the covered years at its end says so too
+    end = period_end(D(last, 12, 20), 30)
+    assert end.uncovered_year == last + 1
 
 
 def test_a_period_has_at_least_one_day() -> None:
@@ -124,7 +176,17 @@ def test_pre_2017_systems_file_within_60_days_of_2017_01_01() -> None:
 
 def test_a_system_delivered_on_the_effective_date_follows_a13_2() -> None:
     assert filing_article(D(2017, 1, 1)) == "A13.2"
-    assert filing_due_date(D(2017, 1, 1)) == D(2017, 1, 31)
+    assert filing_period(D(2017, 1, 1)).counted == D(2017, 1, 31)
+
+
+def test_the_filing_rule_is_named_for_pre_2017_and_later_systems() -> None:
+    assert filing_rule(D(2016, 6, 1)) == (
+        "a system built before the measures took effect is filed within 60 days of "
+        "2017-01-01 (A13.3)"
+    )
+    assert filing_rule(D(2017, 6, 1)) == (
+        "a unit-built system is filed within 30 days of its delivery (A13.2)"
+    )
 
 
 def test_in_force_from_2017_01_01() -> None:
@@ -136,13 +198,15 @@ def test_in_force_from_2017_01_01() -> None:
 
 
 def test_site_visit_within_30_days_of_receiving_the_filing() -> None:
-    received = D(2017, 3, 10)
-    assert site_visit_due_date(received) == D(2017, 4, 9)
-    assert site_visit_status(received, today=D(2017, 4, 9)).state is DeadlineState.DUE
-    late = site_visit_status(received, today=D(2017, 4, 10))
+    received = D(2017, 3, 10)  # day 30 is Sunday 2017-04-09: the visit is due Monday
+    assert site_visit_due_date(received) == D(2017, 4, 10)
+    assert site_visit_status(received, today=D(2017, 4, 10)).state is DeadlineState.DUE
+    late = site_visit_status(received, today=D(2017, 4, 11))
     assert (late.state, late.days_overdue, late.article) == (DeadlineState.OVERDUE, 1, "A13.2")
-    visited = site_visit_status(received, today=D(2017, 5, 1), visited_on=D(2017, 4, 9))
+    visited = site_visit_status(received, today=D(2017, 5, 1), visited_on=D(2017, 4, 10))
     assert visited.state is DeadlineState.MET
+    received = D(2017, 3, 15)  # day 30 is Friday 2017-04-14
+    assert site_visit_due_date(received) == D(2017, 4, 14)
 
 
 def test_deadline_status_reports_days_left() -> None:

@@ -256,12 +256,21 @@ def test_filled_records_turn_the_rows_met(site: SiteContext, clock: FakeClock) -
 
 
 def test_overdue_filing_flips_on_day_31(site: SiteContext, clock: FakeClock) -> None:
-    # The fake clock starts at 2026-01-01 08:00 CST: day 30 after a delivery on 2025-12-02.
+    # The fake clock starts at 2026-01-01 08:00 CST: day 30 after a delivery on 2025-12-02,
+    # and New Year's Day. The holiday runs to 01-03, so the period ends on Sunday 2026-01-04,
+    # a working day in exchange for it (Civil Code art. 203).
     add_profile(site, delivered_on="2025-12-02")
     a132 = duty(build_report(site), "A13.2")
     assert a132["status"] == "needs_evidence"
-    assert a132["figures"]["due_on"] == "2026-01-01" and a132["figures"]["days_left"] == 0
-    assert filing_form(site)["deadline"]["state"] == "due"
+    assert a132["figures"]["due_on"] == "2026-01-04" and a132["figures"]["days_left"] == 3
+    form = filing_form(site)["deadline"]
+    assert form["state"] == "due" and "2026-01-01 为法定休假日，期限顺延至 2026-01-04" in (
+        form["text_zh"]
+    )
+    assert "自交付使用之日起 30 日内备案" in form["rule_zh"]
+    clock.advance(days=3)
+    a132 = duty(build_report(site), "A13.2")
+    assert a132["status"] == "needs_evidence" and a132["figures"]["days_left"] == 0
     clock.advance(days=1)
     a132 = duty(build_report(site), "A13.2")
     assert a132["status"] == "not_met" and a132["figures"]["days_overdue"] == 1
@@ -370,8 +379,10 @@ def test_filing_form_pdf_in_chinese(site: SiteContext, tmp_path: Path) -> None:
         "技术检测",
         "工程验收",
         "缺",
-        "2026-01-01",
-        "距截止还有 0 日",
+        "2026-01-04",  # day 30, 2026-01-01, is New Year's Day
+        "还有 3 日",
+        "顺延",
+        "自交付使用之日起 30 日内备案",
         "张三",
     ):
         assert needle in text, needle

@@ -32,6 +32,7 @@ from vigil.records import profile as records
 from vigil.records.attachments import MAX_ATTACHMENT_BYTES
 from vigil.records.coverage import SitedCamera, compute, coverage
 from vigil.records.positions import PositionInput, PositionView
+from vigil.regulation import is_working_day
 
 ADMIN = Actor("admin", "administrator", "127.0.0.1")
 HOTEL: dict[str, Any] = {
@@ -188,25 +189,33 @@ def test_a11_flags_a_system_commissioned_after_the_main_works(site: SiteContext)
 
 def test_filing_deadlines_of_a13_2_and_a13_3(site: SiteContext) -> None:
     today = common.today(site)
-    view = hotel(site, delivered_on=(today - timedelta(days=31)).isoformat())
+    # day 30 after delivery on a working day, so no holiday moves the last day (art. 203)
+    back = next(k for k in range(1, 40) if is_working_day(today - timedelta(days=k)) is not False)
+    due = today - timedelta(days=back)
+    view = hotel(site, delivered_on=(due - timedelta(days=30)).isoformat())
     filing = next(c for c in view.checks if c.article == "A13.2")
-    assert filing.state == "overdue" and "overdue by 1 day" in filing.message
+    assert filing.state == "overdue" and f"overdue by {back} day" in filing.message
+    assert "filed within 30 days of its delivery (A13.2)" in filing.message
     view = records.update_profile(site, {"filed_on": today.isoformat()}, ADMIN)
     late = next(c for c in view.checks if c.article == "A13.2")
-    assert late.state == "late" and "1 day late" in late.message
-    view = records.update_profile(
-        site, {"filed_on": (today - timedelta(days=1)).isoformat()}, ADMIN
-    )
+    assert late.state == "late" and f"{back} day" in late.message
+    view = records.update_profile(site, {"filed_on": due.isoformat()}, ADMIN)
     assert next(c for c in view.checks if c.article == "A13.2").state == "met"
     view = records.update_profile(site, {"delivered_on": "2016-05-01", "filed_on": "2017-03-02"},
                                   ADMIN)  # fmt: skip
     legacy = next(c for c in view.checks if c.article == "A13.3")
     assert legacy.state == "met"
     assert legacy.due_date == "2017-03-02"
+    assert "within 60 days of 2017-01-01 (A13.3)" in legacy.message
 
 
 def test_government_system_in_use_before_acceptance_is_flagged(site: SiteContext) -> None:
-    view = hotel(site, categories=["roads"], builder="government", commissioned_on="2025-03-01")
+    view = hotel(site, categories=["roads"], builder="government")
+    [before_use] = view.checks
+    assert (before_use.article, before_use.state) == ("A13.1", "due")
+    assert "accepted by the city or county government first" in before_use.message
+    assert "A13.2" not in before_use.article and "30 days" not in before_use.message
+    view = records.update_profile(site, {"commissioned_on": "2025-03-01"}, ADMIN)
     assert [(c.article, c.state) for c in view.checks] == [("A13.1", "flag")]
     view = records.update_profile(site, {"accepted_on": "2025-02-20"}, ADMIN)
     assert [(c.article, c.state) for c in view.checks] == [("A13.1", "ok")]

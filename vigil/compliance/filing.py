@@ -14,7 +14,13 @@ from vigil.compliance.duties import filing_duty_id
 from vigil.compliance.pdf import Document
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
-from vigil.regulation.deadlines import DeadlineState, DeadlineStatus, filing_status
+from vigil.regulation.deadlines import (
+    DeadlineState,
+    DeadlineStatus,
+    filing_rule,
+    filing_rule_zh,
+    filing_status,
+)
 from vigil.regulation.taxonomy import SITE_CATEGORIES, SITE_KINDS
 
 BUILDER_ZH = {
@@ -31,13 +37,8 @@ PROJECT_KIND_ZH = {
 
 
 def _state_zh(st: DeadlineStatus) -> str:
-    if st.state is DeadlineState.DUE:
-        return f"未备案，距截止还有 {st.days_left} 日 (due in {st.days_left} days)"
-    if st.state is DeadlineState.OVERDUE:
-        return f"未备案，已逾期 {st.days_overdue} 日 (overdue by {st.days_overdue} days)"
-    if st.state is DeadlineState.LATE:
-        return f"已备案，逾期 {st.days_overdue} 日 (filed {st.days_overdue} days late)"
-    return "已按期备案 (filed in time)"
+    done = "已备案" if st.state in (DeadlineState.MET, DeadlineState.LATE) else "未备案"
+    return f"{done}，{st.text_zh()}"
 
 
 def filing_form(ctx: SiteContext) -> dict[str, Any]:
@@ -66,6 +67,8 @@ def filing_form(ctx: SiteContext) -> dict[str, Any]:
             state=st.state.value,
             days_left=st.days_left,
             days_overdue=st.days_overdue,
+            rule_zh=filing_rule_zh(profile.delivered_on),
+            rule_en=filing_rule(profile.delivered_on),
             text_zh=_state_zh(st),
             text_en=str(st),
         )
@@ -166,7 +169,7 @@ def render_filing_pdf(form: dict[str, Any]) -> bytes:
             ("系统投入使用日期 Commissioned", d["commissioned_on"] or none),
             ("验收日期 Accepted", d["accepted_on"] or none),
             ("备案日期 Filed", d["filed_on"] or "（未备案 not yet filed）"),
-            ("备案期限 Filing due", dl["due_on"] or none),
+            ("备案期限 Filing due", f"{dl['due_on']}（{dl['rule_zh']}）" if dl["due_on"] else none),
             ("备案状态 Filing status", dl["text_zh"]),
         ]
     )

@@ -37,6 +37,7 @@ from vigil.regulation import (
     check_credit_code,
     check_division_code,
     commissioning_check,
+    filing_rule,
     filing_status,
     site_category,
 )
@@ -320,11 +321,14 @@ def checks(values: Mapping[str, Any], on: date) -> list[Check]:
                 Check(
                     "A13.2",
                     "missing",
-                    "give delivered_on: the filing is due within 30 days of delivery",
+                    "give delivered_on: a unit-built system is filed within 30 days of its "
+                    "delivery (A13.2), one built before 2017-01-01 within 60 days of that "
+                    "day (A13.3)",
                 )
             )
         else:
-            text = "filing with the county bureau: " + str(status).rsplit(" — ", 1)[0]
+            rule = filing_rule(parse_day(values["delivered_on"], "delivered_on"))
+            text = f"filing with the county bureau ({rule}): " + str(status).rsplit(" — ", 1)[0]
             out.append(Check(status.article, status.state.value, text, status.due_date.isoformat()))
     elif values.get("builder") == Builder.GOVERNMENT.value:
         accepted, used = values.get("accepted_on"), values.get("commissioned_on")
@@ -333,11 +337,23 @@ def checks(values: Mapping[str, Any], on: date) -> list[Check]:
                 Check(
                     "A13.1",
                     "flag",
-                    "a government-built system was put into use before it passed acceptance",
+                    "a government-built system was put into use before it passed acceptance: "
+                    "acceptance by the city or county government comes first",
                 )
             )
         elif used:
             out.append(Check("A13.1", "ok", f"accepted on {accepted}, in use from {used}"))
+        elif accepted:
+            out.append(Check("A13.1", "ok", f"accepted on {accepted}: it may go into use"))
+        else:
+            out.append(
+                Check(
+                    "A13.1",
+                    "due",
+                    "government-built: not filed with the bureau but accepted by the city or "
+                    "county government first; it may not go into use before it passes",
+                )
+            )
     if values.get("project_kind", "existing") != "existing":
         main = values.get("main_works_in_use_on")
         if not main:

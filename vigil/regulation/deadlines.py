@@ -14,10 +14,14 @@ day on which the act is in time:
 - in force 2017-01-01 → pre-existing systems file by 2017-03-02 (day 60);
 - filing received 2017-03-10 → the bureau visits by 2017-04-09.
 
-If the last day is a statutory holiday, the period ends on the first day after it (Civil
-Code art. 203). Vigil keeps no holiday calendar: pass the days off as `closed_days` to apply
-that rule. Without them the computed last day is never later than the legal one, so an
-alert is never late.
+If the last day is a statutory holiday, the period ends on the day after the holiday
+(Civil Code art. 203): on the next working day. Weekends count as rest days, and a weekend
+day made a working day in exchange for a holiday (调休) counts as a working day, as the State
+Council's yearly holiday notice sets them. Those notices come from the `chinesecalendar`
+package (maintained, one release a year when the notice is out); it covers the years from
+2004 to the latest notice. For a last day in a later year the result says so
+(`uncovered_year`) and keeps the unmoved day: the legal last day is never earlier than it,
+so an alert is never late, and nothing is guessed.
 
 "提前10日通知" (A15) is read the same way: the day of the notice is not counted and the
 removal may take place on the 10th day after it at the earliest — notice on 2017-03-01
@@ -29,10 +33,11 @@ All arguments are calendar dates in the unit's local time (`datetime.date`); a
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+
+import chinese_calendar
 
 from vigil.errors import RefusedByLawError, ValidationError
 
@@ -69,17 +74,46 @@ def in_force(on: date) -> bool:
     return _day(on, "on") >= EFFECTIVE_DATE
 
 
-def period_end(start: date, days: int, *, closed_days: Collection[date] = ()) -> date:
-    """The last day of a period of `days` days counted from `start` (start not counted).
+def holiday_calendar_years() -> tuple[int, int]:
+    """The first and last year the holiday calendar knows the State Council's notice for."""
+    days = chinese_calendar.holidays
+    return min(days).year, max(days).year
 
-    A last day in `closed_days` (statutory holidays) moves to the next day not in it.
-    """
+
+def is_working_day(day: date) -> bool | None:
+    """True on a working day (调休 weekend days included), False on a rest day or holiday,
+    None if the holiday calendar does not cover the year."""
+    first, last = holiday_calendar_years()
+    if not first <= _day(day, "day").year <= last:
+        return None
+    return bool(chinese_calendar.is_workday(day))
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodEnd:
+    """The last day of a period (Civil Code art. 201, 203)."""
+
+    counted: date
+    """The start day plus the period's days."""
+    last_day: date
+    """`counted`, or the next working day when `counted` is a rest day or holiday."""
+    uncovered_year: int | None = None
+    """The year the holiday calendar lacks, if it was needed: then `last_day` is `counted`,
+    not moved, and may be earlier than the legal last day (never later)."""
+
+
+def period_end(start: date, days: int) -> PeriodEnd:
+    """The last day of a period of `days` days counted from `start` (start not counted);
+    a last day that is a rest day or holiday moves to the next working day."""
     if days < 1:
         raise ValueError(f"a period has at least one day, got {days}")
-    last = _day(start, "start") + timedelta(days=days)
-    while last in closed_days:
+    counted = _day(start, "start") + timedelta(days=days)
+    last = counted
+    while (working := is_working_day(last)) is False:
         last += timedelta(days=1)
-    return last
+    if working is None:
+        return PeriodEnd(counted, counted, uncovered_year=last.year)
+    return PeriodEnd(counted, last)
 
 
 class DeadlineState(StrEnum):
@@ -100,33 +134,83 @@ class DeadlineStatus:
     """DUE: whole days after today up to the last day (0 on the last day itself)."""
     days_overdue: int
     """OVERDUE: days since the last day, as of today; LATE: days late when done."""
+    counted_date: date | None = None
+    """The day counted (start + N), when a rest day or holiday moved the last day past it."""
+    uncovered_year: int | None = None
+    """The holiday calendar does not cover this year: `due_date` is not moved past holidays."""
+
+    def _state_en(self) -> str:
+        if self.state is DeadlineState.DUE:
+            return f"due by {self.due_date}, {_days(self.days_left)} left"
+        if self.state is DeadlineState.OVERDUE:
+            return f"overdue by {_days(self.days_overdue)} (due {self.due_date})"
+        if self.state is DeadlineState.LATE:
+            return f"met {_days(self.days_overdue)} late (due {self.due_date})"
+        return f"met (due {self.due_date})"
+
+    def calendar_note(self) -> str:
+        """Why the last day is what it is, when a holiday moved it or could have (en)."""
+        if self.uncovered_year is not None:
+            return (
+                f"the holiday calendar does not cover {self.uncovered_year}: if "
+                f"{self.due_date} is a holiday, the period ends on the next working day"
+            )
+        if self.counted_date is not None:
+            return f"{self.counted_date} is a rest day, so the period ends on the next working day"
+        return ""
+
+    def calendar_note_zh(self) -> str:
+        """`calendar_note` in Chinese."""
+        if self.uncovered_year is not None:
+            return (
+                f"节假日日历尚未包含 {self.uncovered_year} 年：{self.due_date} 如为法定休假日，"
+                "期限顺延至其后第一个工作日"
+            )
+        if self.counted_date is not None:
+            return f"{self.counted_date} 为法定休假日，期限顺延至 {self.due_date}"
+        return ""
+
+    def text_zh(self) -> str:
+        """The status in Chinese, with the calendar note."""
+        if self.state is DeadlineState.DUE:
+            text = f"期限 {self.due_date}，还有 {self.days_left} 日"
+        elif self.state is DeadlineState.OVERDUE:
+            text = f"已逾期 {self.days_overdue} 日（期限 {self.due_date}）"
+        elif self.state is DeadlineState.LATE:
+            text = f"已办理，逾期 {self.days_overdue} 日（期限 {self.due_date}）"
+        else:
+            text = f"已按期办理（期限 {self.due_date}）"
+        note = self.calendar_note_zh()
+        return f"{text}；{note}" if note else text
 
     def __str__(self) -> str:
-        if self.state is DeadlineState.DUE:
-            text = f"due by {self.due_date}, {_days(self.days_left)} left"
-        elif self.state is DeadlineState.OVERDUE:
-            text = f"overdue by {_days(self.days_overdue)} (due {self.due_date})"
-        elif self.state is DeadlineState.LATE:
-            text = f"met {_days(self.days_overdue)} late (due {self.due_date})"
-        else:
-            text = f"met (due {self.due_date})"
-        return f"{text} — {self.article}"
+        note = self.calendar_note()
+        return f"{self._state_en()}{'; ' + note if note else ''} — {self.article}"
 
 
 def deadline_status(
-    due_date: date, *, today: date, done_on: date | None = None, article: str
+    due: date | PeriodEnd, *, today: date, done_on: date | None = None, article: str
 ) -> DeadlineStatus:
-    """The status of an act whose last allowed day is `due_date`."""
-    due = _day(due_date, "due_date")
+    """The status of an act whose last allowed day is `due` (a day, or a period's end)."""
+    if isinstance(due, PeriodEnd):
+        last = due.last_day
+        counted = due.counted if due.counted != due.last_day else None
+        uncovered = due.uncovered_year
+    else:
+        last, counted, uncovered = _day(due, "due_date"), None, None
+
+    def status(state: DeadlineState, left: int, over: int) -> DeadlineStatus:
+        return DeadlineStatus(article, last, state, left, over, counted, uncovered)
+
     if done_on is not None:
-        late = (_day(done_on, "done_on") - due).days
+        late = (_day(done_on, "done_on") - last).days
         if late > 0:
-            return DeadlineStatus(article, due, DeadlineState.LATE, 0, late)
-        return DeadlineStatus(article, due, DeadlineState.MET, 0, 0)
-    left = (due - _day(today, "today")).days
+            return status(DeadlineState.LATE, 0, late)
+        return status(DeadlineState.MET, 0, 0)
+    left = (last - _day(today, "today")).days
     if left >= 0:
-        return DeadlineStatus(article, due, DeadlineState.DUE, left, 0)
-    return DeadlineStatus(article, due, DeadlineState.OVERDUE, 0, -left)
+        return status(DeadlineState.DUE, left, 0)
+    return status(DeadlineState.OVERDUE, 0, -left)
 
 
 def filing_article(delivered_on: date) -> str:
@@ -134,44 +218,62 @@ def filing_article(delivered_on: date) -> str:
     return "A13.3" if _day(delivered_on, "delivered_on") < EFFECTIVE_DATE else "A13.2"
 
 
-def filing_due_date(delivered_on: date, *, closed_days: Collection[date] = ()) -> date:
-    """The last day to file a system with the county bureau (A13.2, A13.3)."""
+def filing_period(delivered_on: date) -> PeriodEnd:
+    """The end of the filing period (A13.2: 30 days from delivery; A13.3: 60 days from
+    2017-01-01 for a system delivered before)."""
     if filing_article(delivered_on) == "A13.3":
-        return period_end(EFFECTIVE_DATE, LEGACY_FILING_DAYS, closed_days=closed_days)
-    return period_end(delivered_on, FILING_DAYS, closed_days=closed_days)
+        return period_end(EFFECTIVE_DATE, LEGACY_FILING_DAYS)
+    return period_end(delivered_on, FILING_DAYS)
+
+
+def filing_due_date(delivered_on: date) -> date:
+    """The last day to file a system with the county bureau (A13.2, A13.3)."""
+    return filing_period(delivered_on).last_day
+
+
+def filing_rule(delivered_on: date) -> str:
+    """The rule that sets the filing deadline, in words (en)."""
+    if filing_article(delivered_on) == "A13.3":
+        return (
+            f"a system built before the measures took effect is filed within "
+            f"{LEGACY_FILING_DAYS} days of {EFFECTIVE_DATE} (A13.3)"
+        )
+    return f"a unit-built system is filed within {FILING_DAYS} days of its delivery (A13.2)"
+
+
+def filing_rule_zh(delivered_on: date) -> str:
+    """`filing_rule` in Chinese."""
+    if filing_article(delivered_on) == "A13.3":
+        return (
+            f"本办法施行前已建成的系统，自 {EFFECTIVE_DATE} 起 {LEGACY_FILING_DAYS} 日内备案"
+            "（第十三条第三款）"
+        )
+    return f"自交付使用之日起 {FILING_DAYS} 日内备案（第十三条第二款）"
 
 
 def filing_status(
-    delivered_on: date,
-    *,
-    today: date,
-    filed_on: date | None = None,
-    closed_days: Collection[date] = (),
+    delivered_on: date, *, today: date, filed_on: date | None = None
 ) -> DeadlineStatus:
     """Whether a system delivered on `delivered_on` is filed in time (A13.2, A13.3)."""
     return deadline_status(
-        filing_due_date(delivered_on, closed_days=closed_days),
+        filing_period(delivered_on),
         today=today,
         done_on=filed_on,
         article=filing_article(delivered_on),
     )
 
 
-def site_visit_due_date(received_on: date, *, closed_days: Collection[date] = ()) -> date:
+def site_visit_due_date(received_on: date) -> date:
     """The last day for the bureau's site visit after receiving a filing (A13.2)."""
-    return period_end(received_on, SITE_VISIT_DAYS, closed_days=closed_days)
+    return period_end(received_on, SITE_VISIT_DAYS).last_day
 
 
 def site_visit_status(
-    received_on: date,
-    *,
-    today: date,
-    visited_on: date | None = None,
-    closed_days: Collection[date] = (),
+    received_on: date, *, today: date, visited_on: date | None = None
 ) -> DeadlineStatus:
     """Whether the bureau visits in time after receiving a filing (A13.2)."""
     return deadline_status(
-        site_visit_due_date(received_on, closed_days=closed_days),
+        period_end(received_on, SITE_VISIT_DAYS),
         today=today,
         done_on=visited_on,
         article="A13.2",
