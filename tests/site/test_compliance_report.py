@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from PIL import Image
+from sqlalchemy import select
 
 from tests.site.test_api import Served, login, served  # noqa: F401 (fixture)
 from vigil.audit.actor import Actor
@@ -206,7 +207,9 @@ def test_filled_records_turn_the_rows_met(site: SiteContext, clock: FakeClock) -
     fill_records(site)
     report = build_report(site)
     st = statuses(report)
-    assert st == {i: "met" for i in st}, [d for d in report["duties"] if d["status"] != "met"]
+    # A16(3) asks for evidence until the view is watched automatically (see its own test).
+    expected = {i: "needs_evidence" if i == "A16(3)" else "met" for i in st}
+    assert st == expected, [d for d in report["duties"] if d["status"] != expected[d["id"]]]
     assert report["site"]["unit_name"] == UNIT and report["summary"]["not_met"] == 0
     a173 = duty(report, "A17.2(3)")["figures"]["cameras"]
     assert {c["camera"]: c["retention_days"] for c in a173} == {"door1": 30, "lobby1": 30}
@@ -255,6 +258,83 @@ def test_filled_records_turn_the_rows_met(site: SiteContext, clock: FakeClock) -
     assert duty(report, "A16(1)")["status"] == "not_met"  # heartbeats went silent
 
 
+# --- each "not met" verdict, from records where everything else is met ------------------------
+
+
+def set_profile(ctx: SiteContext, **values: str | None) -> None:
+    with ctx.sessions.begin() as s:
+        row = s.get(SiteProfile, 1)
+        assert row is not None
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def only_not_met(report: dict[str, Any]) -> list[str]:
+    return sorted(i for i, st in statuses(report).items() if st == "not_met")
+
+
+def test_a7_a_required_key_position_without_a_camera_is_not_met(site: SiteContext) -> None:
+    fill_records(site)
+    with site.sessions.begin() as s:
+        door = next(c for c in s.scalars(select(CameraSiting)) if c.location_type == "entrance")
+        door.location_type = "lobby"  # the entrance has no camera now
+    report = build_report(site)
+    assert only_not_met(report) == ["A7"]
+    a7 = duty(report, "A7")
+    assert a7["figures"]["uncovered"] == 1 and a7["figures"]["gaps"] == ["entrance (正门出入口)"]
+    assert "entrance" in " ".join(a7["evidence"])
+    assert any(x.startswith("A24(1)") for x in a7["sanctions"])
+
+
+def test_a9_a_unit_building_what_the_government_must_build_is_not_met(
+    site: SiteContext,
+) -> None:
+    fill_records(site)
+    set_profile(site, categories='["hospitality_entertainment", "roads"]')
+    report = build_report(site)
+    a9 = duty(report, "A9")
+    assert a9["status"] == "not_met", a9
+    assert "A9.1" in " ".join(a9["evidence"]) or "A9.3" in " ".join(a9["evidence"])
+    set_profile(site, categories='["hospitality_entertainment"]')
+    assert duty(build_report(site), "A9")["status"] == "met"
+
+
+def test_a11_a_system_put_into_use_after_the_main_works_is_not_met(site: SiteContext) -> None:
+    fill_records(site)
+    set_profile(site, commissioned_on="2025-12-11")  # main works in use on 2025-12-01
+    report = build_report(site)
+    assert only_not_met(report) == ["A11"]
+    a11 = duty(report, "A11")
+    assert a11["figures"]["days_late"] == 10
+    assert any(x.startswith("A24(2)") for x in a11["sanctions"])
+    set_profile(site, commissioned_on="2025-12-01")
+    assert duty(build_report(site), "A11")["status"] == "met"
+
+
+def test_a13_1_a_government_system_in_use_without_acceptance_is_not_met(
+    site: SiteContext,
+) -> None:
+    fill_records(site)
+    set_profile(site, builder="government", categories='["roads"]', accepted_on=None)
+    assert duty(build_report(site), "A13.1")["status"] == "not_met"  # never accepted
+    set_profile(site, accepted_on="2025-12-05")  # in use since 2025-12-01: accepted too late
+    a131 = duty(build_report(site), "A13.1")
+    assert a131["status"] == "not_met" and "2025-12-05" in " ".join(a131["evidence"])
+    set_profile(site, accepted_on="2025-11-30")
+    assert duty(build_report(site), "A13.1")["status"] == "met"
+
+
+def test_a16_3_is_not_met_on_a_view_alarm_and_needs_evidence_without_one(
+    site: SiteContext,
+) -> None:
+    """Nothing watches the view automatically yet, so without an alarm the row cannot say
+    that no camera moved: it needs evidence, never "met"."""
+    fill_records(site)
+    a163 = duty(build_report(site), "A16(3)")
+    assert a163["status"] == "needs_evidence"
+    assert "not checked automatically" in " ".join(a163["evidence"])
+
+
 def test_overdue_filing_flips_on_day_31(site: SiteContext, clock: FakeClock) -> None:
     # The fake clock starts at 2026-01-01 08:00 CST: day 30 after a delivery on 2025-12-02,
     # and New Year's Day. The holiday runs to 01-03, so the period ends on Sunday 2026-01-04,
@@ -264,8 +344,9 @@ def test_overdue_filing_flips_on_day_31(site: SiteContext, clock: FakeClock) -> 
     assert a132["status"] == "needs_evidence"
     assert a132["figures"]["due_on"] == "2026-01-04" and a132["figures"]["days_left"] == 3
     form = filing_form(site)["deadline"]
-    assert form["state"] == "due" and "2026-01-01 为法定休假日，期限顺延至 2026-01-04" in (
-        form["text_zh"]
+    assert (
+        form["state"] == "due"
+        and "2026-01-01 为法定休假日，期限顺延至 2026-01-04" in (form["text_zh"])
     )
     assert "自交付使用之日起 30 日内备案" in form["rule_zh"]
     clock.advance(days=3)
