@@ -16,8 +16,8 @@ from sqlalchemy import select
 from vigil.context import SiteContext
 from vigil.db.models import Camera, ChainEntry, Gap, Seal, Segment
 from vigil.integrity.chain import Link, camera_chain, walk
+from vigil.integrity.digest import sha256_file
 from vigil.integrity.seal import signature_valid
-from vigil.storage.files import sha256_file
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Segment
 from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain, canonical_json
+from vigil.integrity.digest import sha256_file
 from vigil.media.fmp4 import SegmentLayout, read_layout
 from vigil.storage import files
 
@@ -100,7 +101,7 @@ class SegmentStore:
     def commit(self, finished: FinishedFile, layout: SegmentLayout) -> Segment:
         if not layout.fragments:
             raise ValueError(f"{finished.path} holds no whole fragment")
-        sha, size = files.sha256_file(finished.path)
+        sha, size = sha256_file(finished.path)
         if size != layout.complete_size:
             raise ValueError(
                 f"{finished.path}: {size} bytes on disk, layout says {layout.complete_size}"
@@ -124,7 +125,7 @@ class SegmentStore:
         layout = read_layout(path)
         if not layout.fragments:
             raise ValueError(f"{path} holds no whole fragment")
-        sha, size = files.sha256_file(path)
+        sha, size = sha256_file(path)
         finished = FinishedFile(camera_id, path, start_us, recovered=True, flags=flags)
         body, row = self._describe(finished, layout, key, sha, size)
         return self._index(body, row)
