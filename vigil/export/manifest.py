@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -33,6 +33,97 @@ SIGNATURE_SUFFIX = ".manifest.sig"
 PUBLIC_KEY_SUFFIX = ".pub.pem"
 SUMS_SUFFIX = ".sha256"
 SIDE_SUFFIXES = (MANIFEST_SUFFIX, SIGNATURE_SUFFIX, PUBLIC_KEY_SUFFIX, SUMS_SUFFIX)
+
+
+class ManifestFile(TypedDict):
+    """The exported video file, as written."""
+
+    name: str
+    bytes: int
+    sha256: str
+
+
+class ManifestSeal(TypedDict):
+    """The seal that signed the chain head covering a source segment."""
+
+    id: int
+    body: str
+    """The seal's canonical JSON, exactly as signed (ASCII)."""
+    signature: str
+    """Hex of the raw 64-byte Ed25519 signature of `body`."""
+
+
+class ManifestSegment(TypedDict):
+    """One source original: its chain record, and the seal that covers it."""
+
+    seq: int
+    start_us: int
+    end_us: int
+    start: str
+    end: str
+    bytes: int
+    sha256: str
+    path: str
+    chain_hash: str
+    seal: ManifestSeal
+
+
+class ManifestGap(TypedDict):
+    """A recorded gap inside the exported range."""
+
+    seq: int
+    start_us: int
+    end_us: int
+    reason: str
+
+
+class ManifestLink(TypedDict):
+    seq: int
+    body: str
+    chain_hash: str
+
+
+class ManifestChain(TypedDict):
+    """The camera chain's links from the first source segment to the newest seal head used,
+    with the hash before the first, so the proof recomputes without the index."""
+
+    name: str
+    prev_hash: str
+    links: list[ManifestLink]
+
+
+class ExportManifest(TypedDict):
+    """`vigil.export.v1`: the act (A17.2(2)), the range, the file and its proof.
+
+    Instants are microseconds UTC (`*_us`) with an ISO 8601 copy beside each for people.
+    """
+
+    type: str
+    site: str
+    key_id: str
+    camera_id: int
+    camera_name: str
+    requested_from_us: int
+    requested_to_us: int
+    requested_from: str
+    requested_to: str
+    actual_from_us: int
+    """The first exported fragment's start: the keyframe at or before the requested start."""
+    actual_to_us: int
+    actual_from: str
+    actual_to: str
+    purpose: str
+    destination: str
+    actor: str
+    created_us: int
+    created: str
+    method: str
+    segments: list[ManifestSegment]
+    gaps: list[ManifestGap]
+    chain: ManifestChain
+    file: NotRequired[ManifestFile]
+    """Added once the video is written, before the manifest is signed."""
+
 
 _SUM_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 

@@ -80,7 +80,7 @@ class ExportResult:
     actual_to_us: int
     segments: list[int]  # seqs of the source segments
     manifest_sha256: str
-    manifest: dict[str, Any] = field(repr=False)
+    manifest: em.ExportManifest = field(repr=False)
     audit_seq: int = 0  # the audit entry that registered the export
 
     def as_dict(self) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import select
 
@@ -58,7 +57,7 @@ def covering_seals(
     return found
 
 
-def chain_proof(ctx: SiteContext, chain: str, lo: int, hi: int) -> dict[str, Any]:
+def chain_proof(ctx: SiteContext, chain: str, lo: int, hi: int) -> em.ManifestChain:
     with ctx.sessions() as s:
         prev = s.scalar(
             select(ChainEntry.chain_hash).where(ChainEntry.chain == chain, ChainEntry.seq == lo - 1)
@@ -78,7 +77,7 @@ def chain_proof(ctx: SiteContext, chain: str, lo: int, hi: int) -> dict[str, Any
 def manifest_draft(
     ctx: SiteContext, cam: Camera, segs: Sequence[Segment], gaps: Sequence[Gap],
     pieces: Sequence[Piece], from_us: int, to_us: int, purpose: str, destination: str, actor: str,
-) -> dict[str, Any]:  # fmt: skip
+) -> em.ExportManifest:  # fmt: skip
     """Everything but the file: the act, the range, and the proof from chain and seals."""
     site = ctx.site()
     kid = key_id(ctx.signing_key.public_key())
@@ -114,7 +113,7 @@ def manifest_draft(
     hi = max(int(json.loads(s.body)["heads"][chain]["seq"]) for s in seals.values())
     actual_from, actual_to = pieces[0].start_us, pieces[-1].end_us
     now_us = ctx.clock.now_us()
-    manifest: dict[str, Any] = {
+    manifest: em.ExportManifest = {
         "type": em.MANIFEST_TYPE,
         "site": site.site_uuid,
         "key_id": kid,
