@@ -1,4 +1,5 @@
-"""The index: one row per camera, segment, gap, chain entry, seal and alarm.
+"""The index and the site's records: cameras, segments, gaps, chains, seals, alarms, the
+audit log, users and access, and the unit's records (profile, siting, staff, maintenance).
 
 Invariants (see docs/design/recording.md):
 - a `segments` row exists only for a file that is complete, fsynced, hashed and renamed
@@ -51,6 +52,9 @@ class Camera(Base):
 
 
 class Segment(Base):
+    """One committed original: a complete, fsynced, hashed fMP4 file at its final name
+    (docs/design/recording.md, invariant 1)."""
+
     __tablename__ = "segments"
     __table_args__ = (
         UniqueConstraint("camera_id", "seq", name="uq_segments_camera_seq"),
@@ -62,25 +66,52 @@ class Segment(Base):
         ),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    """Row id; nothing refers to a segment by it outside the index (the chain uses `seq`)."""
     camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), nullable=False)
+    """The camera that recorded it."""
     seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    """Its link in the camera chain `camera:<camera_id>` (the `chain_entries` row of the same seq,
+    inserted in the same transaction); per camera, shared with the camera's gaps and expiries."""
     start_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    """Wall time of its first frame, µs UTC: session anchor + media time (docs/design/time.md)."""
     end_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    """Wall time where the next segment of the session starts (exclusive), µs UTC."""
     bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    """Size of the file, as hashed."""
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    """SHA-256 of the whole file (hex), also in the chain body: `vigil verify` re-hashes it."""
     path: Mapped[str] = mapped_column(Text, nullable=False)
+    """Storage key under `HOME/segments/`: `<camera_id>/<YYYY-MM-DD>/<start_us>.mp4` (UTC day)."""
     state: Mapped[str] = mapped_column(String(16), nullable=False, default="sealed")
+    """`SegmentState`: sealed (committed), expiring (retention over, expiry chained, file
+    not yet deleted) or expired (file deleted, the row and its link kept); only forward."""
     codec: Mapped[str] = mapped_column(String(8), nullable=False)
+    """Video codec of the stream copy, as in the init segment (`avc1`, `hev1`, ...)."""
     width: Mapped[int] = mapped_column(Integer, nullable=False)
+    """Picture width in pixels, from the init segment."""
     height: Mapped[int] = mapped_column(Integer, nullable=False)
+    """Picture height in pixels, from the init segment."""
     frames: Mapped[int] = mapped_column(Integer, nullable=False)
+    """Video samples (frames) in all whole fragments."""
     fragments: Mapped[str] = mapped_column(Text, nullable=False)
+    """The fragment table as compact JSON: `[[byte offset, bytes, start µs from the segment's
+    start, duration µs, keyframe 0/1], ...]`, so playback and export seek without a file scan."""
     recovered: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    """True when it was salvaged after a crash (truncated to its last whole fragment) or
+    indexed from disk later, rather than committed by a running recorder."""
     clock_drift_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """How far the camera's media clock had fallen behind the host clock at commit, ms
+    (negative: ahead); None before a minute of samples. Measured, never corrected."""
     flags: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    """Comma-free word for how it came to be, empty for a plain recording: `recovered`,
+    `overlap_trimmed` (its start moved to the previous end), `simulated` (demo backfill),
+    or the restore's re-index flag (`vigil restore`)."""
 
 
 class Gap(Base):
+    """A stretch of a camera's timeline with no media, and why (`GapReason`); chained like
+    a segment, in the same camera chain, with exact bounds (µs UTC, end exclusive)."""
+
     __tablename__ = "gaps"
     __table_args__ = (
         UniqueConstraint("camera_id", "seq", name="uq_gaps_camera_seq"),
@@ -95,7 +126,8 @@ class Gap(Base):
 
 
 class ChainEntry(Base):
-    """One link of a hash chain: `chain` is e.g. 'camera:3' (later also 'audit')."""
+    """One link of a hash chain: `chain` is 'camera:<id>' for a camera's segments, gaps and
+    expiries, or 'audit' for the audit log; sealed together by `seals`."""
 
     __tablename__ = "chain_entries"
     __table_args__ = (UniqueConstraint("chain", "seq", name="uq_chain_seq"),)
