@@ -5,17 +5,22 @@ originals inside retention, so its segments expire on the normal schedule.
 
 A camera may be registered with its location type and purpose (its siting); a place A8
 forbids is refused before anything is saved (`vigil.records.siting`).
+
+Each change is registered in the audit log (A17.2(2)) in the transaction that makes it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
+from vigil.audit.actor import SYSTEM, Actor
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
+from vigil.db.states import SegmentState
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.media.urls import redact_url, validate_camera_url
 from vigil.records.common import text_field
@@ -76,6 +81,7 @@ class CameraRegistry:
         *,
         location_type: str | None = None,
         purpose: str | None = None,
+        by: Actor = SYSTEM,
     ) -> CameraView:
         check_name(name)
         clean_url = validate_camera_url(url)
@@ -108,8 +114,13 @@ class CameraRegistry:
             )
             s.add(cam)
             s.flush()
+            detail: dict[str, Any] = {"url": cam.url_redacted, "retention_days": days}
+            if max_days is not None:
+                detail["max_retention_days"] = max_days
             if location_type is not None:
                 new_siting(s, cam.id, location_type, purpose, cam.created_us)
+                detail |= {"location_type": location_type, "purpose": (purpose or "").strip()}
+            by.audit(s, self.ctx, "camera_add", camera_id=cam.id, camera_name=name, detail=detail)
             return _view(cam)
 
     def list(self, *, include_removed: bool = False) -> list[CameraView]:
@@ -127,7 +138,12 @@ class CameraRegistry:
         return _view(cam)
 
     def set_retention(
-        self, name: str, retention_days: int, max_retention_days: int | None = None
+        self,
+        name: str,
+        retention_days: int,
+        max_retention_days: int | None = None,
+        *,
+        by: Actor = SYSTEM,
     ) -> CameraView:
         days = check_retention_days(retention_days)
         max_days = check_max_retention_days(max_retention_days, days)
@@ -135,11 +151,14 @@ class CameraRegistry:
             cam = s.scalar(select(Camera).where(Camera.name == name))
             if cam is None:
                 raise NotFoundError(f"no camera named {name!r}", field="camera")
+            before = [cam.retention_days, cam.max_retention_days]
             cam.retention_days = days
             cam.max_retention_days = max_days
+            by.audit(s, self.ctx, "retention_change", camera_id=cam.id, camera_name=name,
+                     detail={"from": before, "to": [days, max_days]})  # fmt: skip
             return _view(cam)
 
-    def remove(self, name: str) -> tuple[CameraView, int]:
+    def remove(self, name: str, *, by: Actor = SYSTEM) -> tuple[CameraView, int]:
         """Stop recording `name`; returns the view and how many segments stay in retention."""
         with self.ctx.sessions.begin() as s:
             cam = s.scalar(select(Camera).where(Camera.name == name, Camera.state == "active"))
@@ -150,6 +169,8 @@ class CameraRegistry:
             kept = s.scalar(
                 select(func.count())
                 .select_from(Segment)
-                .where(Segment.camera_id == cam.id, Segment.state == "sealed")
+                .where(Segment.camera_id == cam.id, Segment.state == SegmentState.SEALED)
             )
+            by.audit(s, self.ctx, "camera_remove", camera_id=cam.id, camera_name=name,
+                     detail={"segments_kept": int(kept or 0)})  # fmt: skip
             return _view(cam), int(kept or 0)

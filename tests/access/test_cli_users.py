@@ -70,8 +70,9 @@ def test_add_list_disable_enable_passwd(
     finally:
         ctx.close()
     actor = "cli:" + getpass.getuser()
-    assert rows == [(actor, "user_add"), (actor, "user_add"), (actor, "user_disable"),
-                    (actor, "user_enable"), (actor, "user_password")]  # fmt: skip
+    assert rows == [(actor, "init"), (actor, "user_add"), (actor, "user_add"),
+                    (actor, "user_disable"), (actor, "user_enable"),
+                    (actor, "user_password")]  # fmt: skip
 
 
 BAD_INPUT = [

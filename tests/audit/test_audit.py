@@ -1,6 +1,6 @@
 """The audit log (A17.2(2)) names every altered, removed or inserted entry by its seq.
 
-Entries are registered through the real `record()`, on the database under test; damage
+Entries are registered through the real `register()`, on the database under test; damage
 is done directly in the index, as someone with write access to it could.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
-from vigil.audit.log import AUDIT_CHAIN, record
+from vigil.audit.log import AUDIT_CHAIN, register
 from vigil.audit.query import CSV_COLUMNS, list_entries, to_csv
 from vigil.audit.site_verify import verify_site as verify
 from vigil.audit.verify import verify_audit
@@ -65,7 +65,7 @@ def logged(site: SiteContext, clock: FakeClock) -> SiteContext:
         },
     ]
     for act in acts:
-        record(site, **act)  # type: ignore[arg-type]
+        register(site, **act)  # type: ignore[arg-type]
         clock.advance(seconds=1)
     return site
 
@@ -158,7 +158,7 @@ def test_truncated_log_after_seal_is_named(logged: SiteContext) -> None:
 
 def test_log_growing_after_a_seal_still_holds(logged: SiteContext) -> None:
     seal_now(logged)
-    record(logged, actor="alice", action="sign_in")
+    register(logged, actor="alice", action="sign_in")
     assert verify_audit(logged) == []
     assert verify(logged).ok
 
@@ -212,8 +212,8 @@ def test_empty_csv_has_the_header(site: SiteContext) -> None:
 
 
 def test_csv_defuses_spreadsheet_formulas(site: SiteContext) -> None:
-    record(site, actor="eve", action="export", purpose='=HYPERLINK("http://x","y")',
-           destination="+1 555", camera_name="@cam")  # fmt: skip
+    register(site, actor="eve", action="export", purpose='=HYPERLINK("http://x","y")',
+             destination="+1 555", camera_name="@cam")  # fmt: skip
     row = next(csv.DictReader(io.StringIO(to_csv(list_entries(site)))))
     assert row["purpose"] == '\'=HYPERLINK("http://x","y")'
     assert row["destination"] == "'+1 555" and row["camera"] == "'@cam"

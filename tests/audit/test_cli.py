@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, update
 
-from vigil.audit.log import AUDIT_CHAIN, record
+from vigil.audit.log import AUDIT_CHAIN, register
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry, ChainEntry
 from vigil.integrity.seal import seal_now
@@ -24,12 +24,12 @@ def vigil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def env(site: SiteContext, cli_env: dict[str, str]) -> dict[str, str]:
-    record(site, actor="alice", action="sign_in", actor_role="monitor")
-    record(site, actor="bob", action="export", camera_id=1, camera_name="gate",
-           from_us=1_767_225_600_000_000, to_us=1_767_225_660_000_000,
-           purpose="案件调查", destination="市公安局")  # fmt: skip
-    record(site, actor="bob", action="playback", camera_id=1, camera_name="gate",
-           purpose="查看", destination="监控室")  # fmt: skip
+    register(site, actor="alice", action="sign_in", actor_role="monitor")
+    register(site, actor="bob", action="export", camera_id=1, camera_name="gate",
+             from_us=1_767_225_600_000_000, to_us=1_767_225_660_000_000,
+             purpose="案件调查", destination="市公安局")  # fmt: skip
+    register(site, actor="bob", action="playback", camera_id=1, camera_name="gate",
+             purpose="查看", destination="监控室")  # fmt: skip
     return dict(cli_env, VIGIL_HOME=str(site.home))
 
 

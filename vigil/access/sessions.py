@@ -117,7 +117,7 @@ class SessionStore:
             row.revoked = True
             user = s.get(User, row.user_id)
             who, role, addr = (user.username, user.role, row.client_addr) if user else ("", "", "")
-        record(self.ctx, actor=who, actor_role=role, client_addr=addr, action="logout")
+            record(s, self.ctx, actor=who, actor_role=role, client_addr=addr, action="logout")
         return True
 
     def revoke_all(self, user_id: int) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from vigil.access.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from vigil.access.roster import departed_message, left_roster_on
@@ -62,45 +63,57 @@ class RateLimitedError(AuthError):
 
 
 def authenticate(ctx: SiteContext, username: str, password: str, client_addr: str) -> UserView:
-    """The user whose password this is, or AuthError / LockedError / RateLimitedError."""
+    """The user whose password this is, or AuthError / LockedError / RateLimitedError.
+
+    Every outcome is registered (A17.2(2)) in the same transaction as the counters it
+    changes, so a refused attempt is never counted without its entry, nor the reverse.
+    """
     now = ctx.clock.now_us()
     addr = client_addr[:64]
     name = username[:64]
 
-    def audit(result: str, role: str = "", **detail: Any) -> None:
-        record(ctx, actor=name, actor_role=role, action="login", result=result,
+    def audit(s: Session, result: str, role: str = "", **detail: Any) -> None:
+        record(s, ctx, actor=name, actor_role=role, action="login", result=result,
                client_addr=addr, detail=detail)  # fmt: skip
 
     retry = retry_after_s(ctx, addr, now)
     if retry:
-        audit("rate_limited", retry_after_s=retry)
+        with ctx.sessions.begin() as s:
+            audit(s, "rate_limited", retry_after_s=retry)
         raise RateLimitedError(retry)
     with ctx.sessions() as s:
         user = s.scalar(select(User).where(User.username == username))
         left_on = left_roster_on(s, ctx, user.id) if user is not None else None
     if user is None:
         verify_dummy(password)
-        _note_failure(ctx, addr, name, now)
-        audit("failed", reason="unknown user")
+        with ctx.sessions.begin() as s:
+            _note_failure(s, addr, name, now)
+            audit(s, "failed", reason="unknown user")
         raise AuthError(WRONG_CREDENTIALS)
     if user.locked_until_us is not None and now < user.locked_until_us:
-        _note_failure(ctx, addr, name, now)
-        audit("locked", user.role, locked_until_us=user.locked_until_us)
+        with ctx.sessions.begin() as s:
+            _note_failure(s, addr, name, now)
+            audit(s, "locked", user.role, locked_until_us=user.locked_until_us)
         raise LockedError(user.locked_until_us)
     if not verify_password(user.password_hash, password):
-        locked_until = _count_wrong_password(ctx, user.id, addr, name, now)
-        audit("failed", user.role, reason="wrong password")
+        with ctx.sessions.begin() as s:
+            locked_until = _count_wrong_password(s, user.id, addr, name, now)
+            audit(s, "failed", user.role, reason="wrong password")
+            if locked_until is not None:
+                record(s, ctx, actor=name, actor_role=user.role, action="lockout",
+                       result="locked", client_addr=addr,
+                       detail={"locked_until_us": locked_until,
+                               "failures": MAX_FAILURES})  # fmt: skip
         if locked_until is None:
             raise AuthError(WRONG_CREDENTIALS)
-        record(ctx, actor=name, actor_role=user.role, action="lockout", result="locked",
-               client_addr=addr, detail={"locked_until_us": locked_until,
-                                         "failures": MAX_FAILURES})  # fmt: skip
         raise LockedError(locked_until)
     if user.disabled:
-        audit("refused", user.role, reason="disabled")
+        with ctx.sessions.begin() as s:
+            audit(s, "refused", user.role, reason="disabled")
         raise AuthError("this account is disabled; an administrator can enable it")
     if left_on is not None:  # told only after the password is right
-        audit("refused", user.role, reason="left the roster", left_on=left_on)
+        with ctx.sessions.begin() as s:
+            audit(s, "refused", user.role, reason="left the roster", left_on=left_on)
         raise AuthError(departed_message(left_on))
     with ctx.sessions.begin() as s:
         row = s.get(User, user.id)
@@ -111,7 +124,7 @@ def authenticate(ctx: SiteContext, username: str, password: str, client_addr: st
             row.password_hash = hash_password(password)
         s.flush()
         view = load_view(s, row)
-    audit("ok", user.role)
+        audit(s, "ok", user.role)
     return view
 
 
@@ -135,28 +148,24 @@ def retry_after_s(ctx: SiteContext, client_addr: str, now_us: int) -> int:
     return max(1, -(-(frees_at - now_us) // US_PER_S))
 
 
-def _note_failure(ctx: SiteContext, addr: str, username: str, now_us: int) -> None:
-    with ctx.sessions.begin() as s:
-        s.execute(delete(LoginFailure).where(LoginFailure.at_us <= now_us - ADDR_WINDOW_US))
-        s.add(LoginFailure(client_addr=addr, username=username, at_us=now_us))
+def _note_failure(s: Session, addr: str, username: str, now_us: int) -> None:
+    s.execute(delete(LoginFailure).where(LoginFailure.at_us <= now_us - ADDR_WINDOW_US))
+    s.add(LoginFailure(client_addr=addr, username=username, at_us=now_us))
 
 
 def _count_wrong_password(
-    ctx: SiteContext, user_id: int, addr: str, username: str, now_us: int
+    s: Session, user_id: int, addr: str, username: str, now_us: int
 ) -> int | None:
     """Count one more consecutive failure; returns the lock's end if this one locks."""
-    _note_failure(ctx, addr, username, now_us)
-    with ctx.sessions.begin() as s:
-        count = s.execute(
-            update(User)
-            .where(User.id == user_id)
-            .values(failed_logins=User.failed_logins + 1)
-            .returning(User.failed_logins)
-        ).scalar_one()
-        if count < MAX_FAILURES:
-            return None
-        until = now_us + LOCKOUT_US
-        s.execute(
-            update(User).where(User.id == user_id).values(failed_logins=0, locked_until_us=until)
-        )
-        return until
+    _note_failure(s, addr, username, now_us)
+    count = s.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+    ).scalar_one()
+    if count < MAX_FAILURES:
+        return None
+    until = now_us + LOCKOUT_US
+    s.execute(update(User).where(User.id == user_id).values(failed_logins=0, locked_until_us=until))
+    return until

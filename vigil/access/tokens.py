@@ -25,6 +25,8 @@ from vigil.errors import NotFoundError, ValidationError
 
 TOKEN_PREFIX = "vgl_"
 MAX_EXPIRES_DAYS = 3650
+DEFAULT_EXPIRES_DAYS = 90
+"""A token's lifetime unless one is given: a forgotten token in a script ends by itself."""
 LAST_USED_RESOLUTION_US = 60 * 1_000_000
 _MAX_TOKEN_CHARS = 256
 
@@ -118,6 +120,8 @@ class TokenStore:
     ) -> tuple[str, TokenView]:
         """A new token for `username`; the plaintext is returned once and never stored."""
         label = name.strip()
+        if expires_days is None:
+            expires_days = DEFAULT_EXPIRES_DAYS
         if not 1 <= len(label) <= 64 or not label.isprintable():
             raise ValidationError("must be 1-64 printable characters", field="name")
         if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRES_DAYS:
@@ -141,14 +145,14 @@ class TokenStore:
                 token_sha256=token_sha256(plain),
                 scopes=" ".join(clean),
                 created_us=now,
-                expires_us=None if expires_days is None else now + expires_days * US_PER_DAY,
+                expires_us=now + expires_days * US_PER_DAY,
             )
             s.add(tok)
             s.flush()
             view = _view(tok, username, now)
-        record(self.ctx, actor=actor[:64], action="token_create", detail={
-            "token_id": view.id, "user": username, "name": label, "scopes": list(clean),
-            "expires_us": view.expires_us})  # fmt: skip
+            record(s, self.ctx, actor=actor, action="token_create", detail={
+                "token_id": view.id, "user": username, "name": label, "scopes": list(clean),
+                "expires_us": view.expires_us})  # fmt: skip
         return plain, view
 
     def validate(self, token: str) -> tuple[UserView, frozenset[str]] | None:
@@ -182,9 +186,9 @@ class TokenStore:
                 tok.revoked_us = now
             username = s.scalar(select(User.username).where(User.id == tok.user_id)) or ""
             view = _view(tok, username, now)
-        if not already:
-            record(self.ctx, actor=actor[:64], action="token_revoke",
-                   detail={"token_id": token_id, "user": username, "name": view.name})  # fmt: skip
+            if not already:
+                detail = {"token_id": token_id, "user": username, "name": view.name}
+                record(s, self.ctx, actor=actor, action="token_revoke", detail=detail)
         return view
 
     def list(self, username: str | None = None) -> list[TokenView]:

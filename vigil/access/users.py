@@ -108,7 +108,7 @@ class UserRegistry:
             s.add(user)
             s.flush()
             view = load_view(s, user)
-        self._audit(actor, "user_add", username, role=the_role.value, display_name=name)
+            self._audit(s, actor, "user_add", username, role=the_role.value, display_name=name)
         return view
 
     def disable(self, username: str, *, actor: str) -> UserView:
@@ -119,7 +119,7 @@ class UserRegistry:
             user.disabled = True
             revoke_user_sessions(s, user.id)
             view = load_view(s, user)
-        self._audit(actor, "user_disable", username)
+            self._audit(s, actor, "user_disable", username)
         return view
 
     def enable(self, username: str, *, actor: str) -> UserView:
@@ -131,13 +131,14 @@ class UserRegistry:
             user.failed_logins = 0
             user.locked_until_us = None
             view = load_view(s, user)
-        self._audit(
-            actor,
-            "user_enable",
-            username,
-            was_disabled=was_disabled,
-            was_locked_until_us=was_locked_until,
-        )
+            self._audit(
+                s,
+                actor,
+                "user_enable",
+                username,
+                was_disabled=was_disabled,
+                was_locked_until_us=was_locked_until,
+            )
         return view
 
     def set_password(self, username: str, new_password: str, *, actor: str) -> UserView:
@@ -152,7 +153,7 @@ class UserRegistry:
             user.locked_until_us = None
             revoked = revoke_user_sessions(s, user.id)
             view = load_view(s, user)
-        self._audit(actor, "user_password", username, sessions_revoked=revoked)
+            self._audit(s, actor, "user_password", username, sessions_revoked=revoked)
         return view
 
     def set_role(self, username: str, role: Role | str, *, actor: str) -> UserView:
@@ -164,7 +165,7 @@ class UserRegistry:
                 self._keep_an_administrator(s, user, "demote")
             user.role = the_role.value
             view = load_view(s, user)
-        self._audit(actor, "user_role", username, old_role=old, role=the_role.value)
+            self._audit(s, actor, "user_role", username, old_role=old, role=the_role.value)
         return view
 
     def grant(
@@ -210,8 +211,8 @@ class UserRegistry:
             s.flush()
             view = load_view(s, user)
             cam_id = cam.id
-        self._audit(actor, "right_grant", username, camera=(cam_id, camera_name),
-                    live=live, playback=playback, export=export)  # fmt: skip
+            self._audit(s, actor, "right_grant", username, camera=(cam_id, camera_name),
+                        live=live, playback=playback, export=export)  # fmt: skip
         return view
 
     def revoke_camera(self, username: str, camera_name: str, *, actor: str) -> UserView:
@@ -230,7 +231,7 @@ class UserRegistry:
             s.flush()
             view = load_view(s, user)
             cam_id = cam.id
-        self._audit(actor, "right_revoke", username, camera=(cam_id, camera_name))
+            self._audit(s, actor, "right_revoke", username, camera=(cam_id, camera_name))
         return view
 
     def authenticate(self, username: str, password: str, client_addr: str) -> UserView:
@@ -266,6 +267,7 @@ class UserRegistry:
 
     def _audit(
         self,
+        s: Session,
         actor: str,
         action: str,
         username: str,
@@ -275,9 +277,9 @@ class UserRegistry:
     ) -> None:
         role = ""
         if not actor.startswith(("cli:", "system")):
-            with self.ctx.sessions() as s:
-                role = s.scalar(select(User.role).where(User.username == actor)) or ""
+            role = s.scalar(select(User.role).where(User.username == actor)) or ""
         record(
+            s,
             self.ctx,
             actor=actor[:64],
             actor_role=role,

@@ -6,6 +6,8 @@ import getpass
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from vigil.audit.log import record
 from vigil.context import SiteContext
 
@@ -25,8 +27,10 @@ class Actor:
         except (OSError, KeyError):
             return cls("cli:unknown")
 
-    def audit(self, ctx: SiteContext, action: str, **fields: Any) -> None:
-        record(
+    def audit(self, session: Session, ctx: SiteContext, action: str, **fields: Any) -> int:
+        """Register `action` by this actor in the caller's write transaction; its seq."""
+        return record(
+            session,
             ctx,
             actor=self.name[:64],
             actor_role=self.role,
@@ -34,3 +38,7 @@ class Actor:
             action=action,
             **fields,
         )
+
+
+#: The system itself (the recorder, retention, a library caller that names nobody).
+SYSTEM = Actor("system")

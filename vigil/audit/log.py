@@ -4,13 +4,21 @@ Each entry is a row in `audit_entries` and a link of the hash chain 'audit' (the
 construction as the camera chains, sealed by the same seals), so an altered or removed
 entry is named by `vigil audit verify`. Append-only: no code path updates or deletes an
 entry.
+
+`record` joins the caller's write transaction (`ctx.sessions.begin()`): the act and its
+entry commit together or not at all, so no change can exist that the register never saw.
+Appends are serialised by that transaction (`vigil.integrity.ledger`), so the chain stays
+linear with several processes writing.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
+
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
 
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
@@ -44,7 +52,11 @@ class AuditRecord:
         return {"kind": "audit", **asdict(self)}
 
 
+_AUDIT_TABLE = cast(Table, AuditEntry.__table__)
+
+
 def record(
+    session: Session,
     ctx: SiteContext,
     *,
     actor: str,
@@ -59,11 +71,17 @@ def record(
     purpose: str = "",
     destination: str = "",
     detail: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Register one act; returns the stored entry (with its chain seq)."""
+) -> int:
+    """Register one act in the caller's write transaction; returns the entry's chain seq.
+
+    If the transaction rolls back, the entry goes with it; if the entry cannot be written,
+    the exception propagates and the act's transaction must not commit.
+    """
+    ledger.lock(session, AUDIT_CHAIN)
+    # Stamped once the chain is ours, so entries' instants follow their seq order.
     rec = AuditRecord(
         at_us=ctx.clock.now_us(),
-        actor=actor,
+        actor=actor[:64],
         action=action,
         result=result,
         actor_role=actor_role,
@@ -76,8 +94,15 @@ def record(
         destination=destination,
         detail=json.dumps(detail or {}, sort_keys=True, ensure_ascii=False),
     )
-    with ledger.chain_lock(AUDIT_CHAIN), ctx.sessions.begin() as s:
-        link = ledger.append(s, AUDIT_CHAIN, "audit", rec.body(), rec.at_us)
-        entry = AuditEntry(seq=link.seq, **asdict(rec))
-        s.add(entry)
-    return entry
+    fields = asdict(rec)
+    link = ledger.add_link(session, AUDIT_CHAIN, "audit", {"kind": "audit", **fields}, rec.at_us)
+    session.execute(insert(_AUDIT_TABLE), {"seq": link.seq, **fields})
+    return link.seq
+
+
+def register(ctx: SiteContext, **fields: Any) -> int:
+    """Register an act that changes nothing else in the index (a viewing, a download, a
+    report) in a transaction of its own, before the act is served; its seq. `fields` are
+    `record`'s. If this raises, the act must not happen."""
+    with ctx.sessions.begin() as s:
+        return record(s, ctx, **fields)

@@ -68,20 +68,8 @@ def add(
         max_retention_days,
         location_type=location_type,
         purpose=purpose,
+        by=Actor.cli(),
     )
-    if location_type is not None:
-        Actor.cli().audit(
-            ctx,
-            "camera_add",
-            camera_id=cam.id,
-            camera_name=cam.name,
-            detail={
-                "url": cam.url,
-                "retention_days": cam.retention_days,
-                "location_type": location_type,
-                "purpose": purpose or "",
-            },
-        )
     where = f", sited at {location_type}" if location_type else ""
     console.print(
         f"added camera [bold]{cam.name}[/bold] {cam.url} (retention {cam.retention_days} d{where})"
@@ -114,7 +102,9 @@ def set_(
     max_retention_days: MaxOpt = None,
 ) -> None:
     """Change a camera's retention (never below 30 days, A17.2(3))."""
-    cam = CameraRegistry(open_site()).set_retention(name, retention_days, max_retention_days)
+    cam = CameraRegistry(open_site()).set_retention(
+        name, retention_days, max_retention_days, by=Actor.cli()
+    )
     console.print(
         f"{cam.name}: retention {cam.retention_days} d, max {cam.max_retention_days or '-'}"
     )
@@ -123,7 +113,7 @@ def set_(
 @app.command("remove")
 def remove(name: str) -> None:
     """Stop recording a camera. Its footage stays until its retention ends (A18(2))."""
-    cam, kept = CameraRegistry(open_site()).remove(name)
+    cam, kept = CameraRegistry(open_site()).remove(name, by=Actor.cli())
     console.print(
         f"removed camera [bold]{cam.name}[/bold]; its {kept} segments are kept until their "
         f"{cam.retention_days}-day retention ends (A18(2))"
@@ -221,14 +211,16 @@ def reference(
         if view.reference_view_id is None:
             raise ValidationError(f"{name} has no reference view yet; use --take", field="save")
         _, data = attachments.read(ctx, view.reference_view_id)
+        with ctx.sessions.begin() as s:  # registered before the copy is written
+            actor.audit(
+                s,
+                ctx,
+                "reference_view",
+                camera_id=view.camera_id,
+                camera_name=name,
+                detail={"attachment": view.reference_view_id, "saved_to": str(save)},
+            )
         save.write_bytes(data)
-        actor.audit(
-            ctx,
-            "reference_view",
-            camera_id=view.camera_id,
-            camera_name=name,
-            detail={"attachment": view.reference_view_id, "saved_to": str(save)},
-        )
     if as_json:
         print_json(view.as_dict())
     else:

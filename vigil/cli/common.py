@@ -49,6 +49,14 @@ def open_site() -> SiteContext:
     return SiteContext.open(home())
 
 
+def register(ctx: SiteContext, action: str, **fields: Any) -> int:
+    """Register a CLI act that changes nothing else in the index (a report written, a copy
+    saved) as the OS user, in its own transaction; its seq. Acts that change the index are
+    registered by the domain function, in the transaction that makes the change."""
+    with ctx.sessions.begin() as s:
+        return Actor.cli().audit(s, ctx, action, **fields)
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     sys.stdout.flush()

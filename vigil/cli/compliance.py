@@ -14,9 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vigil.audit.log import record
-from vigil.cli.common import console, err_console, open_site, print_json
-from vigil.cli.export import cli_actor
+from vigil.cli.common import console, err_console, open_site, print_json, register
 from vigil.compliance import DEFAULT_PERIOD_DAYS, build_report, report_bytes, verify_report
 from vigil.errors import ValidationError, VigilError
 
@@ -92,13 +90,7 @@ def report_cmd(
         detail["pdf_sha256"] = hashlib.sha256(data).hexdigest()
     if out is not None:
         _write(out, report_bytes(report), "out")
-    record(
-        ctx,
-        actor=cli_actor(),
-        action="compliance_report",
-        destination=str(pdf or out or ""),
-        detail=detail,
-    )
+    register(ctx, "compliance_report", destination=str(pdf or out or ""), detail=detail)
     if as_json:
         sys.stdout.write(report_bytes(report).decode("utf-8"))
         sys.stdout.flush()
@@ -160,7 +152,7 @@ def form_cmd(
         data = render_filing_pdf(form)
         _write(pdf, data, "pdf")
         detail["pdf_sha256"] = hashlib.sha256(data).hexdigest()
-    record(ctx, actor=cli_actor(), action="filing_form", destination=str(pdf or ""), detail=detail)
+    register(ctx, "filing_form", destination=str(pdf or ""), detail=detail)
     if as_json:
         print_json(form)
         return

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
+from vigil.audit.actor import Actor
 from vigil.cameras import CameraRegistry
 from vigil.cli.common import console, home, set_home
 from vigil.clock import US_PER_S
@@ -76,10 +77,14 @@ def _demo_login(ctx: SiteContext) -> str:
     users = UserRegistry(ctx)
     try:
         users.add(
-            DEMO_USER, password, Role.ADMINISTRATOR, "演示管理员 Demo administrator", actor="demo"
+            DEMO_USER,
+            password,
+            Role.ADMINISTRATOR,
+            "演示管理员 Demo administrator",
+            actor=Actor.cli().name,
         )
     except ConflictError:
-        users.set_password(DEMO_USER, password, actor="demo")
+        users.set_password(DEMO_USER, password, actor=Actor.cli().name)
     return password
 
 
@@ -130,7 +135,9 @@ def demo(
             if n not in existing:
                 location, purpose = DEMO_SITING.get(n, (None, None))
                 with contextlib.suppress(ConflictError):
-                    registry.add(n, server.url(n), location_type=location, purpose=purpose)
+                    registry.add(
+                        n, server.url(n), location_type=location, purpose=purpose, by=Actor.cli()
+                    )
         _seed_history(ctx, names, history_minutes)
         password = _demo_login(ctx)
         console.print(f"demo home: [bold]{demo_home}[/bold]")

@@ -9,11 +9,13 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from vigil.audit.actor import Actor
 from vigil.audit.site_verify import verify_site as run_verify
 from vigil.cli.common import console, err_console, open_site, print_json
 from vigil.clock import parse_instant
 from vigil.db.models import Segment
 from vigil.db.sql import sum_int
+from vigil.db.states import RecorderState, SegmentState
 from vigil.health.status import status as site_status
 from vigil.integrity.seal import export_seal, seal_now
 from vigil.storage.catalog import catalog
@@ -89,9 +91,11 @@ def render_status(data: dict[str, Any]) -> None:
         rate = f"{c['bitrate_bps'] / 1e6:.2f} Mbit/s" if c["bitrate_bps"] else "-"
         gaps = f"{c['gaps_24h']} ({c['gap_seconds_24h']:.0f} s)" if c["gaps_24h"] else "0"
         drift = f"{c['clock_drift_ppm']} ppm" if c["clock_drift_ppm"] is not None else "-"
-        colour = {"recording": "green", "paused": "red", "offline": "yellow"}.get(
-            c["state"], "white"
-        )
+        colour = {
+            RecorderState.RECORDING: "green",
+            RecorderState.PAUSED: "red",
+            RecorderState.OFFLINE: "yellow",
+        }.get(c["state"], "white")
         table.add_row(c["name"], f"[{colour}]{c['state']}[/{colour}]", rate,
                       c["last_segment_end"] or "-", str(c["segments"]), gaps, drift)  # fmt: skip
     console.print(table)
@@ -151,7 +155,7 @@ def _bytes_to_hash(ctx: Any, camera: str | None) -> int:
     from vigil.db.models import Camera
 
     with ctx.sessions() as s:
-        q = select(sum_int(Segment.bytes)).where(Segment.state == "sealed")
+        q = select(sum_int(Segment.bytes)).where(Segment.state == SegmentState.SEALED)
         if camera:
             q = q.join(Camera, Camera.id == Segment.camera_id).where(Camera.name == camera)
         return int(s.scalar(q) or 0)
@@ -163,18 +167,17 @@ def seal(
         typer.Option("--export", help="Write the latest seal for openssl to this folder."),
     ] = None,
 ) -> None:
-    """Sign the heads of all chains now (the recorder also does this every few minutes)."""
+    """Sign the heads of all chains now, the audit log's included (the recorder also does
+    this every few minutes); registered in the audit log, under the seal it makes."""
     from sqlalchemy import select
 
     from vigil.db.models import Seal
 
     ctx = open_site()
-    made = seal_now(ctx)
+    made = seal_now(ctx, register=lambda s: Actor.cli().audit(s, ctx, "seal"))
     with ctx.sessions() as s:
         latest = s.scalar(select(Seal).order_by(Seal.id.desc()).limit(1))
-    if latest is None:
-        console.print("nothing recorded yet: no seal")
-        return
+    assert latest is not None  # a new seal covers at least its own audit entry
     console.print(f"{'new' if made else 'latest'} seal #{latest.id}")
     if export is not None:
         for p in export_seal(ctx, latest, export):

@@ -12,7 +12,7 @@ import typer
 from vigil.cli import cameras, demo, inspect, recording, serve, users
 from vigil.cli.audit import audit_app
 from vigil.cli.backup import backup, restore
-from vigil.cli.common import console, err_console, home, set_home, setup_logging
+from vigil.cli.common import console, err_console, home, register, set_home, setup_logging
 from vigil.cli.compliance import compliance_app, filing_app
 from vigil.cli.export import export_app
 from vigil.cli.site_records import site_app
@@ -73,6 +73,8 @@ def init(
         set_home(home_dir)
     ctx = SiteContext.init(home())
     site = ctx.site()
+    register(ctx, "init", detail={"home": str(ctx.home), "site": site.site_uuid,
+                                  "key_id": site.key_id})  # fmt: skip
     console.print(f"Vigil home ready at [bold]{ctx.home}[/bold]")
     console.print(f"site {site.site_uuid}, signing key {site.key_id[:16]}…")
     ctx.close()

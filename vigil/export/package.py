@@ -30,6 +30,7 @@ from vigil.audit.log import record
 from vigil.clock import US_PER_S, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Gap, Segment, User
+from vigil.db.states import SegmentState
 from vigil.errors import NotFoundError, StorageFullError, ValidationError, VigilError
 from vigil.export import manifest as em
 from vigil.export.mp4 import (
@@ -194,7 +195,7 @@ def export_clip(
             log.exception("could not register the failed export in the audit log")
         raise
     try:
-        entry = _register(
+        seq = _register(
             ctx, cam, audit, "ok",
             {"file": out.name, "video": result.video_name, "sha256": result.sha256,
              "bytes": result.bytes, "manifest_sha256": result.manifest_sha256,
@@ -204,24 +205,26 @@ def export_clip(
         for path in result.files:  # an unregistered copy must not remain (A17.2(2))
             path.unlink(missing_ok=True)
         raise
-    return replace(result, audit_seq=entry.seq)
+    return replace(result, audit_seq=seq)
 
 
 def _register(
     ctx: SiteContext, cam: Camera | None, audit: dict[str, Any], result: str, detail: dict[str, Any]
-) -> Any:
+) -> int:
+    """Register the export (its own transaction: the copy is a file, not a row); its seq."""
     actor = str(audit["actor"]) or "unknown"
-    role = ""
-    if not actor.startswith(("cli:", "system")):
-        with ctx.sessions() as s:
+    with ctx.sessions.begin() as s:
+        role = ""
+        if not actor.startswith(("cli:", "system")):
             role = s.scalar(select(User.role).where(User.username == actor)) or ""
-    return record(
-        ctx, actor=actor, actor_role=role, action="export", result=result,
-        client_addr=str(audit.get("client_addr", "")),
-        camera_id=cam.id if cam else None, camera_name=cam.name if cam else audit["camera_name"],
-        from_us=audit["from_us"], to_us=audit["to_us"], purpose=audit["purpose"],
-        destination=audit["destination"], detail=detail,
-    )  # fmt: skip
+        return record(
+            s, ctx, actor=actor, actor_role=role, action="export", result=result,
+            client_addr=str(audit.get("client_addr", "")),
+            camera_id=cam.id if cam else None,
+            camera_name=cam.name if cam else audit["camera_name"],
+            from_us=audit["from_us"], to_us=audit["to_us"], purpose=audit["purpose"],
+            destination=audit["destination"], detail=detail,
+        )  # fmt: skip
 
 
 class _Progress:
@@ -245,7 +248,7 @@ def _material(
         segs = list(
             s.scalars(
                 select(Segment)
-                .where(Segment.camera_id == cam.id, Segment.state == "sealed")
+                .where(Segment.camera_id == cam.id, Segment.state == SegmentState.SEALED)
                 .where(Segment.end_us > from_us, Segment.start_us < to_us)
                 .order_by(Segment.start_us)
             )

@@ -1,59 +1,101 @@
 """Appending to the hash chains stored in `chain_entries`.
 
-One writer per chain at a time: a process-wide lock per chain name, backed by the
-(chain, seq) unique constraint, which makes a second process's racing append fail
-rather than fork the chain.
+One writer per chain at a time, across threads and processes, for the length of the
+writer's transaction: an append happens inside a write transaction (`sessions.begin()`),
+which on SQLite holds the database's write lock from its start (BEGIN IMMEDIATE), and on
+PostgreSQL takes a transaction-scoped advisory lock on the chain before reading its head.
+So the head read is the true head, and the link commits or rolls back with the act it
+records. The (chain, seq) unique constraint stays as the last guard against a fork.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
+from vigil.db.engine import is_write_transaction
 from vigil.db.models import ChainEntry
 from vigil.integrity.chain import GENESIS_HASH, canonical_json, link_hash
 
 _locks: defaultdict[str, threading.RLock] = defaultdict(threading.RLock)
 _locks_guard = threading.Lock()
+_CHAIN_TABLE = cast(Table, ChainEntry.__table__)
+_HEAD = (
+    select(ChainEntry.seq, ChainEntry.chain_hash)
+    .where(ChainEntry.chain == bindparam("chain"))
+    .order_by(ChainEntry.seq.desc())
+    .limit(1)
+)
 
 
 def chain_lock(chain: str) -> threading.RLock:
+    """A process-wide lock per chain. No longer needed for correctness (the transaction
+    serialises appends, see the module doc); kept so callers holding it keep working."""
     with _locks_guard:
         return _locks[chain]
 
 
+@dataclass(frozen=True)
+class Appended:
+    """The link just added: its position and hash."""
+
+    seq: int
+    chain_hash: str
+
+
+class NotAWriteTransaction(RuntimeError):
+    """A chain append outside `sessions.begin()`: it could fork the chain."""
+
+
+def advisory_key(chain: str) -> int:
+    """The PostgreSQL advisory-lock key of a chain: a signed 64-bit digest of its name."""
+    digest = hashlib.sha256(b"vigil.chain:" + chain.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def lock(session: Session, chain: str) -> None:
+    """Make this transaction the chain's only writer until it commits or rolls back."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": advisory_key(chain)})
+    elif not is_write_transaction(session):
+        raise NotAWriteTransaction(
+            f"appending to chain {chain!r} needs a write transaction (sessions.begin())"
+        )
+
+
 def head(session: Session, chain: str) -> tuple[int, str]:
     """(seq, chain_hash) of the last link, or (0, genesis) for an empty chain."""
-    row = session.execute(
-        select(ChainEntry.seq, ChainEntry.chain_hash)
-        .where(ChainEntry.chain == chain)
-        .order_by(ChainEntry.seq.desc())
-        .limit(1)
-    ).first()
+    row = session.execute(_HEAD, {"chain": chain}).first()
     if row is None:
         return 0, GENESIS_HASH
     return int(row[0]), str(row[1])
 
 
-def append(
+def add_link(
     session: Session, chain: str, kind: str, body: Mapping[str, Any], now_us: int
-) -> ChainEntry:
-    """Add one link in the caller's transaction; hold `chain_lock(chain)` around the commit."""
+) -> Appended:
+    """Add one link after the head, in the caller's transaction; `lock` must be held."""
     seq, prev = head(session, chain)
     body_json = canonical_json(body)
-    entry = ChainEntry(
-        chain=chain,
-        seq=seq + 1,
-        kind=kind,
-        body=body_json,
-        chain_hash=link_hash(prev, body_json),
-        recorded_us=now_us,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+    link = Appended(seq + 1, link_hash(prev, body_json))
+    session.execute(
+        insert(_CHAIN_TABLE),
+        {"chain": chain, "seq": link.seq, "kind": kind, "body": body_json,
+         "chain_hash": link.chain_hash, "recorded_us": now_us},
+    )  # fmt: skip
+    return link
+
+
+def append(
+    session: Session, chain: str, kind: str, body: Mapping[str, Any], now_us: int
+) -> Appended:
+    """Lock the chain and add one link, in the caller's write transaction."""
+    lock(session, chain)
+    return add_link(session, chain, kind, body, now_us)

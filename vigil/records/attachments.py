@@ -195,12 +195,13 @@ def store(
         s.add(row)
         s.flush()
         out = view(row)
-    if audit:
-        actor.audit(
-            ctx,
-            "attachment_add",
-            detail={"attachment": out.id, "kind": kind, "sha256": sha256, "bytes": out.bytes},
-        )
+        if audit:
+            actor.audit(
+                s,
+                ctx,
+                "attachment_add",
+                detail={"attachment": out.id, "kind": kind, "sha256": sha256, "bytes": out.bytes},
+            )
     return out
 
 

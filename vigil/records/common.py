@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from vigil.audit.actor import Actor
 from vigil.clock import US_PER_S, local_date
 from vigil.context import SiteContext
@@ -17,11 +19,12 @@ from vigil.errors import ValidationError
 MAX_TEXT_CHARS = 2000
 
 
-def audit(ctx: SiteContext, by: Actor, action: str, **detail: Any) -> None:
-    """Register a change of the unit's records (A17.2(2)): `action` like "staff.add";
-    `camera=(id, name)` names the camera concerned."""
+def audit(s: Session, ctx: SiteContext, by: Actor, action: str, **detail: Any) -> None:
+    """Register a change of the unit's records (A17.2(2)) in the transaction `s` that makes
+    it: `action` like "staff.add"; `camera=(id, name)` names the camera concerned."""
     camera = detail.pop("camera", None)
     by.audit(
+        s,
         ctx,
         action,
         camera_id=camera[0] if camera else None,

@@ -223,17 +223,18 @@ def add_contract(
         s.add(row)
         s.flush()
         view = _contract_view(row)
-    audit(
-        ctx,
-        by,
-        "contract.add",
-        contract_id=view.id,
-        contractor=view.contractor,
-        starts_on=view.starts_on,
-        ends_on=view.ends_on,
-        security_clause=view.security_clause,
-        attachment_id=attachment_id,
-    )
+        audit(
+            s,
+            ctx,
+            by,
+            "contract.add",
+            contract_id=view.id,
+            contractor=view.contractor,
+            starts_on=view.starts_on,
+            ends_on=view.ends_on,
+            security_clause=view.security_clause,
+            attachment_id=attachment_id,
+        )
     return view
 
 
@@ -257,8 +258,8 @@ def update_contract(
         if security_clause is not None and security_clause != row.security_clause:
             row.security_clause = changes["security_clause"] = security_clause
         view = _contract_view(row)
-    if changes:
-        audit(ctx, by, "contract.update", contract_id=contract_id, **changes)
+        if changes:
+            audit(s, ctx, by, "contract.update", contract_id=contract_id, **changes)
     return view
 
 
@@ -358,17 +359,18 @@ def add_log(
         s.add(row)
         s.flush()
         view = _log_view(row, cam[1] if cam else None)
-    audit(
-        ctx,
-        by,
-        "maintenance.log",
-        record_id=view.id,
-        kind=the_kind,
-        at_us=at,
-        summary=the_summary,
-        performed_by=the_performer,
-        camera=cam,
-    )
+        audit(
+            s,
+            ctx,
+            by,
+            "maintenance.log",
+            record_id=view.id,
+            kind=the_kind,
+            at_us=at,
+            summary=the_summary,
+            performed_by=the_performer,
+            camera=cam,
+        )
     return view
 
 
@@ -403,16 +405,17 @@ def resolve(
         row.outcome = f"{row.outcome}\n{the_outcome}" if row.outcome else the_outcome
         cam_name = s.scalar(select(Camera.name).where(Camera.id == row.camera_id))
         view = _log_view(row, cam_name)
-    cam = (view.camera_id, view.camera_name or "") if view.camera_id else None
-    audit(
-        ctx,
-        by,
-        "maintenance.resolve",
-        record_id=record_id,
-        resolved_us=when,
-        outcome=the_outcome,
-        camera=cam,
-    )
+        cam = (view.camera_id, view.camera_name or "") if view.camera_id else None
+        audit(
+            s,
+            ctx,
+            by,
+            "maintenance.resolve",
+            record_id=record_id,
+            resolved_us=when,
+            outcome=the_outcome,
+            camera=cam,
+        )
     return view
 
 

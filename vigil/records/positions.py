@@ -203,13 +203,14 @@ def set_positions(
                 changed.append(r.code)
         for code in dropped:
             s.delete(old[code])
-    added = [c for c in codes if c not in old]
-    if added or dropped or changed:
-        actor.audit(
-            ctx,
-            "positions_update",
-            detail={"added": added, "dropped": sorted(dropped), "changed": changed},
-        )
+        added = [c for c in codes if c not in old]
+        if added or dropped or changed:
+            actor.audit(
+                s,
+                ctx,
+                "positions_update",
+                detail={"added": added, "dropped": sorted(dropped), "changed": changed},
+            )
     return list_positions(ctx)
 
 

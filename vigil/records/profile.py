@@ -417,15 +417,15 @@ def update_profile(ctx: SiteContext, changes: Mapping[str, Any], actor: Actor) -
             old_categories = before["categories"] if before else []
             seeded = seed_positions(s, [c for c in values["categories"] if c not in old_categories])
             view = ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
+            detail: dict[str, Any] = {"changed": changed}
+            if before is not None:
+                detail["before"] = {f: before[f] for f in changed}
+            if seeded:
+                detail["positions_added"] = seeded
+            actor.audit(s, ctx, "profile_update", detail=detail)
     except IntegrityError:  # two first saves at once: the loser must not see a 500
         raise ConflictError(
             "someone saved the profile at the same moment; reload it and apply your changes again",
             field="site_profile",
         ) from None
-    detail: dict[str, Any] = {"changed": changed}
-    if before is not None:
-        detail["before"] = {f: before[f] for f in changed}
-    if seeded:
-        detail["positions_added"] = seeded
-    actor.audit(ctx, "profile_update", detail=detail)
     return view

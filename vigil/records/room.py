@@ -164,19 +164,20 @@ def enter(
         s.add(entry)
         s.flush()
         view = _view(ctx, entry, member)
-    audit(
-        ctx,
-        by,
-        "room.enter",
-        entry_id=view.id,
-        person_name=name,
-        staff_id=staff_id,
-        organisation=org,
-        reason=the_reason,
-        entered_us=at,
-        flagged=view.flagged,
-        flag_reason=view.flag_reason,
-    )
+        audit(
+            s,
+            ctx,
+            by,
+            "room.enter",
+            entry_id=view.id,
+            person_name=name,
+            staff_id=staff_id,
+            organisation=org,
+            reason=the_reason,
+            entered_us=at,
+            flagged=view.flagged,
+            flag_reason=view.flag_reason,
+        )
     return view
 
 
@@ -198,7 +199,7 @@ def leave(ctx: SiteContext, entry_id: int, *, left_us: int | None = None, by: Ac
         entry.left_us = at
         member = s.get(StaffMember, entry.staff_id) if entry.staff_id else None
         view = _view(ctx, entry, member)
-    audit(ctx, by, "room.leave", entry_id=entry_id, person_name=view.person_name, left_us=at)
+        audit(s, ctx, by, "room.leave", entry_id=entry_id, person_name=view.person_name, left_us=at)
     return view
 
 

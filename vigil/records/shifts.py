@@ -112,17 +112,18 @@ def add_shift(
         s.add(row)
         s.flush()
         view = _shift_view(s, row)
-    audit(
-        ctx,
-        by,
-        "shift.add",
-        shift_id=view.id,
-        staff_id=staff_id,
-        name=view.staff_name,
-        starts_us=starts_us,
-        ends_us=ends_us,
-        post=view.post,
-    )
+        audit(
+            s,
+            ctx,
+            by,
+            "shift.add",
+            shift_id=view.id,
+            staff_id=staff_id,
+            name=view.staff_name,
+            starts_us=starts_us,
+            ends_us=ends_us,
+            post=view.post,
+        )
     return view
 
 
@@ -156,15 +157,16 @@ def handover(
         shift.handover_note = the_note
         shift.handover_us = now
         view = _shift_view(s, shift)
-    audit(
-        ctx,
-        by,
-        "shift.handover",
-        shift_id=shift_id,
-        staff_id=view.staff_id,
-        to_staff_id=to_staff_id,
-        note=the_note,
-    )
+        audit(
+            s,
+            ctx,
+            by,
+            "shift.handover",
+            shift_id=shift_id,
+            staff_id=view.staff_id,
+            to_staff_id=to_staff_id,
+            note=the_note,
+        )
     return view
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from vigil.audit.actor import Actor
 from vigil.context import SiteContext
 from vigil.db.models import Attachment, Camera, CameraSiting, Segment, SitePosition
+from vigil.db.states import SegmentState
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.media.snapshot import snapshot_jpeg
 from vigil.records import attachments
@@ -203,14 +204,16 @@ def update_siting(
             changed["reference_approved"] = False
         row.updated_us = ctx.clock.now_us()
         after = _view(cam, row)
-    if changed:
-        detail: dict[str, Any] = {
-            "changed": changed,
-            "before": {k: getattr(before, k) for k in changed if hasattr(before, k)},
-        }
-        if moved:
-            detail["article"] = "A16(3)"
-        actor.audit(ctx, "siting_update", camera_id=cam.id, camera_name=cam.name, detail=detail)
+        if changed:
+            detail: dict[str, Any] = {
+                "changed": changed,
+                "before": {k: getattr(before, k) for k in changed if hasattr(before, k)},
+            }
+            if moved:
+                detail["article"] = "A16(3)"
+            actor.audit(
+                s, ctx, "siting_update", camera_id=cam.id, camera_name=cam.name, detail=detail
+            )
     return after
 
 
@@ -229,7 +232,7 @@ def take_reference(ctx: SiteContext, name: str, actor: Actor) -> SitingView:
             )
         seg = s.scalar(
             select(Segment)
-            .where(Segment.camera_id == cam.id, Segment.state == "sealed")
+            .where(Segment.camera_id == cam.id, Segment.state == SegmentState.SEALED)
             .order_by(Segment.start_us.desc())
             .limit(1)
         )
@@ -258,18 +261,19 @@ def take_reference(ctx: SiteContext, name: str, actor: Actor) -> SitingView:
         row.reference_approved_us = None
         row.updated_us = ctx.clock.now_us()
         after = _view(_camera(s, name), row)
-    actor.audit(
-        ctx,
-        "reference_take",
-        camera_id=cam_id,
-        camera_name=name,
-        detail={
-            "attachment": att.id,
-            "sha256": att.sha256,
-            "segment_start_us": start_us,
-            "previous": previous,
-        },
-    )
+        actor.audit(
+            s,
+            ctx,
+            "reference_take",
+            camera_id=cam_id,
+            camera_name=name,
+            detail={
+                "attachment": att.id,
+                "sha256": att.sha256,
+                "segment_start_us": start_us,
+                "previous": previous,
+            },
+        )
     return after
 
 
@@ -298,13 +302,14 @@ def approve_reference(
         row.reference_approved_by = actor.name[:64]
         row.reference_approved_us = ctx.clock.now_us()
         after = _view(cam, row)
-    actor.audit(
-        ctx,
-        "reference_approve",
-        camera_id=after.camera_id,
-        camera_name=name,
-        detail={"attachment": after.reference_view_id, "article": "A14"},
-    )
+        actor.audit(
+            s,
+            ctx,
+            "reference_approve",
+            camera_id=after.camera_id,
+            camera_name=name,
+            detail={"attachment": after.reference_view_id, "article": "A14"},
+        )
     return after
 
 

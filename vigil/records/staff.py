@@ -245,16 +245,17 @@ def add_staff(
         s.add(member)
         s.flush()
         view = _staff_view(s, member, now_day)
-    audit(
-        ctx,
-        by,
-        "staff.add",
-        staff_id=view.id,
-        name=view.name,
-        duty=view.duty,
-        username=view.username,
-        joined_on=view.joined_on,
-    )
+        audit(
+            s,
+            ctx,
+            by,
+            "staff.add",
+            staff_id=view.id,
+            name=view.name,
+            duty=view.duty,
+            username=view.username,
+            joined_on=view.joined_on,
+        )
     return view
 
 
@@ -309,9 +310,9 @@ def update_staff(
         if the_duty is not None and the_duty != member.duty:
             member.duty = changes["duty"] = the_duty
         view = _staff_view(s, member, now_day)
-    if changes:
-        action = "staff.leave" if set(changes) == {"left_on"} else "staff.update"
-        audit(ctx, by, action, staff_id=view.id, name=view.name, **changes)
+        if changes:
+            action = "staff.leave" if set(changes) == {"left_on"} else "staff.update"
+            audit(s, ctx, by, action, staff_id=view.id, name=view.name, **changes)
     return view
 
 
@@ -372,18 +373,18 @@ def add_training(
         s.add(row)
         s.flush()
         view = _training_view(row)
-        name = member.name
-    audit(
-        ctx,
-        by,
-        "staff.train",
-        staff_id=staff_id,
-        name=name,
-        training_id=view.id,
-        kind=view.kind,
-        held_on=view.held_on,
-        topic=view.topic,
-    )
+        audit(
+            s,
+            ctx,
+            by,
+            "staff.train",
+            staff_id=staff_id,
+            name=member.name,
+            training_id=view.id,
+            kind=view.kind,
+            held_on=view.held_on,
+            topic=view.topic,
+        )
     return view
 
 

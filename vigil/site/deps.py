@@ -104,14 +104,22 @@ KeepsMaintenanceLog = Annotated[Principal, Depends(requires(Permission.KEEP_MAIN
 
 
 def audit(request: Request, who: Principal, action: str, **fields: Any) -> None:
-    record(
-        site(request),
-        actor=who.user.username,
-        actor_role=who.user.role.value,
-        client_addr=who.client_addr,
-        action=action,
-        **fields,
-    )
+    """Register an act that changes nothing else (a viewing, a download, a report), before
+    it is served: if the entry cannot be written this raises and nothing is served."""
+    register(site(request), who, action, **fields)
+
+
+def register(ctx: SiteContext, who: Principal, action: str, **fields: Any) -> None:
+    with ctx.sessions.begin() as s:
+        record(
+            s,
+            ctx,
+            actor=who.user.username,
+            actor_role=who.user.role.value,
+            client_addr=who.client_addr,
+            action=action,
+            **fields,
+        )
 
 
 def authenticate_ws(websocket: WebSocket) -> Principal:
@@ -136,11 +144,5 @@ def authenticate_ws(websocket: WebSocket) -> Principal:
 
 
 def audit_ws(websocket: WebSocket, who: Principal, action: str, **fields: Any) -> None:
-    record(
-        websocket.app.state.ctx,
-        actor=who.user.username,
-        actor_role=who.user.role.value,
-        client_addr=who.client_addr,
-        action=action,
-        **fields,
-    )
+    """As `audit`, for a WebSocket (live view)."""
+    register(websocket.app.state.ctx, who, action, **fields)

@@ -12,7 +12,8 @@ from vigil.access.roles import Permission
 from vigil.cameras import CameraRegistry
 from vigil.clock import parse_instant
 from vigil.health.status import camera_states
-from vigil.site.deps import ManagesCameras, Principal, SignedIn, audit, site
+from vigil.site.api.common import actor_of
+from vigil.site.deps import ManagesCameras, Principal, SignedIn, site
 from vigil.storage.catalog import catalog
 
 router = APIRouter(prefix="/cameras", tags=["cameras"])
@@ -84,11 +85,8 @@ def add_camera(body: NewCamera, request: Request, who: ManagesCameras) -> dict[s
         body.max_retention_days,
         location_type=body.location_type,
         purpose=body.purpose,
+        by=actor_of(who),
     )
-    detail: dict[str, Any] = {"url": cam.url, "retention_days": cam.retention_days}
-    if body.location_type is not None:
-        detail |= {"location_type": body.location_type, "purpose": body.purpose or ""}
-    audit(request, who, "camera_add", camera_id=cam.id, camera_name=cam.name, detail=detail)
     return cam.as_dict()
 
 
@@ -96,35 +94,15 @@ def add_camera(body: NewCamera, request: Request, who: ManagesCameras) -> dict[s
 def change_retention(
     name: str, body: RetentionChange, request: Request, who: ManagesCameras
 ) -> dict[str, Any]:
-    ctx = site(request)
-    reg = CameraRegistry(ctx)
-    before = reg.get(name)
-    cam = reg.set_retention(name, body.retention_days, body.max_retention_days)
-    audit(
-        request,
-        who,
-        "retention_change",
-        camera_id=cam.id,
-        camera_name=cam.name,
-        detail={
-            "from": [before.retention_days, before.max_retention_days],
-            "to": [cam.retention_days, cam.max_retention_days],
-        },
+    cam = CameraRegistry(site(request)).set_retention(
+        name, body.retention_days, body.max_retention_days, by=actor_of(who)
     )
     return cam.as_dict()
 
 
 @router.delete("/{name}")
 def remove_camera(name: str, request: Request, who: ManagesCameras) -> dict[str, Any]:
-    cam, kept = CameraRegistry(site(request)).remove(name)
-    audit(
-        request,
-        who,
-        "camera_remove",
-        camera_id=cam.id,
-        camera_name=cam.name,
-        detail={"segments_kept": kept},
-    )
+    cam, kept = CameraRegistry(site(request)).remove(name, by=actor_of(who))
     return {"removed": cam.name, "segments_kept_until_retention_ends": kept, "article": "A18(2)"}
 
 
