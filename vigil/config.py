@@ -7,6 +7,7 @@ overridden by an environment variable `VIGIL_<NAME>` (e.g. `VIGIL_SEGMENT_S=4`).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from functools import cached_property
@@ -71,6 +72,12 @@ class Settings(BaseModel):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the index; default SQLite under the home directory."
     )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Addresses or networks (comma-separated, e.g. 127.0.0.1 or 10.0.0.0/24) of "
+        "reverse proxies whose X-Forwarded-For/-Proto are believed; empty: none, the client "
+        "address is the TCP peer's (sign-in limits and the audit log use it).",
+    )
     unit_timezone: str = Field(
         "Asia/Shanghai",
         description="IANA time zone of the unit's calendar: the days the measures count "
@@ -83,6 +90,17 @@ class Settings(BaseModel):
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value)
         return check_retention_days(value, field="default_retention_days")
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        for item in items:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return ",".join(items)
 
     @field_validator("unit_timezone")
     @classmethod

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from vigil.access.roles import CameraRights, Permission, Role, may
-from vigil.access.tokens import SCOPES, TokenStore, token_allows
+from vigil.access.tokens import DEFAULT_EXPIRES_DAYS, SCOPES, TokenStore, token_allows
 from vigil.access.users import UserRegistry
 from vigil.access.views import UserView
 from vigil.clock import FakeClock
@@ -27,7 +27,9 @@ def test_create_validate_hashed_at_rest(site: SiteContext, clock: FakeClock) -> 
     plain, view = store.create("alice", "backup", ["live", "read", "live"], actor="root")
     assert plain.startswith("vgl_") and len(plain) >= 47
     assert view.scopes == ("live", "read") and view.state == "active"
-    assert view.expires_us is None and view.last_used_us is None
+    # No lifetime given: the default one (a forgotten token ends by itself).
+    assert view.expires_us == clock.now_us() + DEFAULT_EXPIRES_DAYS * 86_400_000_000
+    assert view.last_used_us is None
     with site.sessions() as s:
         [row] = s.scalars(select(ApiToken)).all()
     assert row.token_sha256 == hashlib.sha256(plain.encode()).hexdigest()
@@ -140,3 +142,16 @@ def test_token_never_exceeds_the_role_or_camera_rights(site: SiteContext) -> Non
     found = store.validate(plain)
     assert found is not None and not token_allows(found[0], found[1], P.VIEW_LIVE)
     assert user.rights == {cam: CameraRights()}
+
+
+def test_a_token_without_lifetime_ends_after_the_default(
+    site: SiteContext, clock: FakeClock
+) -> None:
+    add_user(site)
+    store = TokenStore(site)
+    plain, _view = store.create("alice", "script", ["read"], actor="root")
+    clock.advance(days=DEFAULT_EXPIRES_DAYS, seconds=-1)
+    assert store.validate(plain) is not None
+    clock.advance(seconds=1)
+    assert store.validate(plain) is None
+    assert [t.state for t in store.list("alice")] == ["expired"]

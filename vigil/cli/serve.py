@@ -62,6 +62,10 @@ def run_server(
         ssl_certfile=str(cert) if cert else None,
         ssl_keyfile=str(key) if key else None,
         ws_max_size=1 << 20,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, which
+        # would let any local process pose as any address: only configured proxies.
+        proxy_headers=bool(ctx.settings.forwarded_allow_ips),
+        forwarded_allow_ips=ctx.settings.forwarded_allow_ips or [],
     )
     server = uvicorn.Server(config)
     if stop_after_s is not None:
@@ -103,7 +107,9 @@ def serve(
     check_transport(host, cert, key, allow_http)
     ctx = open_site()
     scheme = "https" if cert else "http"
-    console.print(f"Vigil console at [bold]{scheme}://{host}:{port}/[/bold]  (API: /api/v1/docs)")
+    console.print(
+        f"Vigil console at [bold]{scheme}://{host}:{port}/[/bold]  (API: /api/v1/openapi.json)"
+    )
     run_server(ctx, host, port, cert, key, record=not no_record)
 
 

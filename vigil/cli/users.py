@@ -183,7 +183,7 @@ def token_create(
     name: Annotated[str, typer.Option("--name", help="What the token is for, e.g. backup.")],
     scope: Annotated[list[str], typer.Option("--scope", help=f"Repeatable: {', '.join(SCOPES)}.")],
     expires_days: Annotated[
-        int | None, typer.Option("--expires-days", help="Expire after this many days.")
+        int | None, typer.Option("--expires-days", help="Expire after this many days (default 90).")
     ] = None,
 ) -> None:
     """Create an API token; it is printed once and cannot be shown again."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from vigil import __version__
 from vigil.context import SiteContext
+from vigil.records.attachments import MAX_ATTACHMENT_BYTES
 from vigil.site import errors
 from vigil.site.api import (
     admin,
@@ -27,6 +29,8 @@ from vigil.site.api import (
     siting,
     staff,
 )
+from vigil.site.deps import authenticate
+from vigil.site.limits import MULTIPART_OVERHEAD_BYTES, BodyGuard
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
@@ -47,6 +51,27 @@ def api_routes() -> set[tuple[str, str]]:
     return out
 
 
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
+HSTS = "max-age=31536000"
+"""A year of HTTPS only, once a browser has seen the site under TLS (no subdomains: the
+unit's host name is not ours to decide for)."""
+
+
+def content_security_policy(request: Request) -> str:
+    """Scripts, styles and connections of this origin only; the live view's WebSocket is
+    named with its scheme, as `'self'` does not cover ws:/wss: in every browser."""
+    ws = "wss" if request.url.scheme == "https" else "ws"
+    host = request.headers.get("host", "")
+    if not _HOST.fullmatch(host):  # a forged Host must not write its own CSP directives
+        host = "localhost"
+    return (
+        "default-src 'self'; media-src 'self' blob:; "
+        f"connect-src 'self' {ws}://{host}; "
+        "img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
 def create_app(ctx: SiteContext) -> FastAPI:
     app = FastAPI(
         title="Vigil site API",
@@ -55,7 +80,9 @@ def create_app(ctx: SiteContext) -> FastAPI:
         "log of every review, copy and retrieval (A17.2(2)). Every route needs a signed-in "
         "session (cookie + X-CSRF-Token on changes) or an API token (Bearer).",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # Swagger UI loads its scripts from a CDN, which the CSP (rightly) refuses: off.
+        # The description is public at openapi.json for any OpenAPI viewer.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.ctx = ctx
@@ -65,6 +92,14 @@ def create_app(ctx: SiteContext) -> FastAPI:
     for router in ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    # Added before the headers middleware, so its refusals carry the headers too.
+    app.add_middleware(
+        BodyGuard,
+        authenticate=authenticate,
+        limits={f"{API_PREFIX}/attachments": MAX_ATTACHMENT_BYTES + MULTIPART_OVERHEAD_BYTES},
+        anonymous=frozenset({f"{API_PREFIX}/auth/login"}),
+        prefix=API_PREFIX,
+    )
 
     @app.middleware("http")
     async def security_headers(request, call_next):  # type: ignore[no-untyped-def]
@@ -78,11 +113,9 @@ def create_app(ctx: SiteContext) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; media-src 'self' blob:; connect-src 'self' ws: wss:; "
-            "img-src 'self' data: blob:; style-src 'self'; script-src 'self'",
-        )
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(request))
+        if request.url.scheme == "https":
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.url.path.startswith(API_PREFIX):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -54,13 +54,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
+        if first.get("type") == "json_invalid":
+            # Its loc is ("body", character offset): name the body, say where it broke.
+            reason = (first.get("ctx") or {}).get("error", "malformed")
+            where = first.get("loc", ("body", 0))[-1]
+            message = f"the request body is not valid JSON ({reason} at character {where})"
+            return JSONResponse(error_body("invalid_json", message, "body"), 400)
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
         field = ".".join(loc) or None
         return JSONResponse(error_body("invalid", str(first.get("msg", "invalid")), field), 400)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}.get(
+        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "too_large"}.get(
             exc.status_code, "error"
         )
         return JSONResponse(

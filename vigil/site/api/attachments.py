@@ -19,7 +19,7 @@ from vigil.errors import ValidationError
 from vigil.records import attachments
 from vigil.records.attachments import MAX_ATTACHMENT_BYTES
 from vigil.records.siting import reference_camera
-from vigil.site.api.common import actor_of
+from vigil.site.api.common import RowId, actor_of
 from vigil.site.deps import Principal, SignedIn, ViewsRecords, audit, site
 
 router = APIRouter(tags=["attachments"])
@@ -54,7 +54,7 @@ def upload(
 
 
 @router.get("/attachments/{attachment_id}")
-def download(attachment_id: int, request: Request, who: ViewsRecords) -> Response:
+def download(attachment_id: RowId, request: Request, who: ViewsRecords) -> Response:
     ctx = site(request)
     att = attachments.get(ctx, attachment_id)
     camera = None

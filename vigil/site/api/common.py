@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict
 
@@ -16,6 +17,15 @@ from vigil.clock import parse_instant, us_to_iso
 from vigil.context import SiteContext
 from vigil.records.attachments import citations
 from vigil.site.deps import Principal
+
+INT64_MAX = (1 << 63) - 1
+
+RowId = Annotated[int, Ge(1), Le(INT64_MAX)]
+"""The id of a stored row, in a path, query or body: a number beyond the index's 64-bit
+integers is refused (400, naming the parameter), never sent to the database."""
+
+Seq = Annotated[int, Ge(0), Le(INT64_MAX)]
+"""A position in a chain (a segment's seq)."""
 
 
 def actor_of(who: Principal) -> Actor:

@@ -16,6 +16,7 @@ from vigil.records.common import day_or_today
 from vigil.records.maintenance import ContractView, LogView
 from vigil.site.api.common import (
     PeriodQuery,
+    RowId,
     StrictBody,
     actor_of,
     cite_attachment,
@@ -37,12 +38,12 @@ class NewContract(StrictBody):
     security_clause: bool = Field(
         strict=True, description="The security responsibilities are written in (A16(2))."
     )
-    attachment_id: int | None = Field(None, description="The signed contract's attachment.")
+    attachment_id: RowId | None = Field(None, description="The signed contract's attachment.")
 
 
 class ContractChange(StrictBody):
     security_clause: bool | None = Field(None, strict=True)
-    attachment_id: int | None = None
+    attachment_id: RowId | None = None
 
 
 class NewLogEntry(StrictBody):
@@ -51,9 +52,9 @@ class NewLogEntry(StrictBody):
     performed_by: str = Field(description="Who did it (person or company).")
     at: str | None = Field(None, description="ISO 8601; default now.")
     camera: str | None = Field(None, description="The camera concerned, by name.")
-    contract_id: int | None = None
+    contract_id: RowId | None = None
     outcome: str = ""
-    attachment_id: int | None = Field(None, description="Report, plan or photo on file.")
+    attachment_id: RowId | None = Field(None, description="Report, plan or photo on file.")
 
 
 class Resolve(StrictBody):
@@ -96,7 +97,7 @@ def shortfalls(
 
 @router.patch("/contracts/{contract_id}")
 def change_contract(
-    contract_id: int, body: ContractChange, request: Request, who: ManagesSite
+    contract_id: RowId, body: ContractChange, request: Request, who: ManagesSite
 ) -> dict[str, Any]:
     change = body.model_dump()
     view = maintenance.update_contract(site(request), contract_id, **change, by=actor_of(who))
@@ -132,7 +133,7 @@ def add_log(body: NewLogEntry, request: Request, who: KeepsMaintenanceLog) -> di
 
 @router.post("/log/{record_id}/resolve")
 def resolve(
-    record_id: int, body: Resolve, request: Request, who: KeepsMaintenanceLog
+    record_id: RowId, body: Resolve, request: Request, who: KeepsMaintenanceLog
 ) -> dict[str, Any]:
     resolved_us = instant(body.resolved, "resolved")
     view = maintenance.resolve(

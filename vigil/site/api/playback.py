@@ -23,6 +23,7 @@ from vigil.db.models import Segment
 from vigil.errors import ValidationError
 from vigil.keys.signing import keys_dir
 from vigil.site import grants
+from vigil.site.api.common import Seq
 from vigil.site.deps import MayPlayBack, Principal, audit, site
 from vigil.storage.catalog import catalog
 
@@ -122,7 +123,7 @@ def start_playback(body: PlaybackRequest, request: Request, who: MayPlayBack) ->
 
 @router.get("/{grant}/segments/{camera}/{seq}")
 def segment_index(
-    grant: str, camera: str, seq: int, request: Request, who: MayPlayBack
+    grant: str, camera: str, seq: Seq, request: Request, who: MayPlayBack
 ) -> dict[str, Any]:
     """The fragment table of one segment: byte ranges for seeking without a scan."""
     seg = _granted_segment(request, who, grant, camera, seq)
@@ -133,7 +134,7 @@ def segment_index(
 
 @router.get("/{grant}/media/{camera}/{seq}")
 def segment_media(
-    grant: str, camera: str, seq: int, request: Request, who: MayPlayBack
+    grant: str, camera: str, seq: Seq, request: Request, who: MayPlayBack
 ) -> FileResponse:
     """The original segment file; HTTP Range requests fetch single fragments."""
     seg = _granted_segment(request, who, grant, camera, seq)
@@ -142,7 +143,7 @@ def segment_media(
 
 
 def _granted_segment(
-    request: Request, who: Principal, token: str, camera: str, seq: int
+    request: Request, who: Principal, token: str, camera: str, seq: Seq
 ) -> Segment:
     ctx = site(request)
     grant = grants.check(keys_dir(ctx.home), token, ctx.clock.now_us())

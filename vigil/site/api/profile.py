@@ -17,7 +17,7 @@ from vigil.records.coverage import coverage
 from vigil.records.positions import PositionInput
 from vigil.records.profile import ATTACHMENT_FIELDS, PROJECT_KINDS, ProfileView
 from vigil.regulation import KEY_POSITIONS, LOCATION_TYPES, SITE_CATEGORIES, SITE_KINDS, Builder
-from vigil.site.api.common import actor_of, cite_attachment
+from vigil.site.api.common import RowId, actor_of, cite_attachment
 from vigil.site.deps import ManagesSite, ViewsRecords, site
 
 router = APIRouter(tags=["profile"])
@@ -46,9 +46,9 @@ class ProfileChange(BaseModel):
     main_works_in_use_on: str | None = Field(None, description="YYYY-MM-DD (A11).")
     accepted_on: str | None = Field(None, description="YYYY-MM-DD of acceptance (A13).")
     filed_on: str | None = Field(None, description="YYYY-MM-DD of filing with the bureau.")
-    design_plan_id: int | None = Field(None, description="Attachment id (A13.2).")
-    test_report_id: int | None = Field(None, description="Attachment id (A13.2).")
-    acceptance_report_id: int | None = Field(None, description="Attachment id (A13.2).")
+    design_plan_id: RowId | None = Field(None, description="Attachment id (A13.2).")
+    test_report_id: RowId | None = Field(None, description="Attachment id (A13.2).")
+    acceptance_report_id: RowId | None = Field(None, description="Attachment id (A13.2).")
 
 
 class PositionBody(BaseModel):

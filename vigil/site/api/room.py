@@ -10,7 +10,7 @@ from pydantic import Field
 
 from vigil.records import room
 from vigil.records.room import EntryView
-from vigil.site.api.common import PeriodQuery, StrictBody, actor_of, instant, with_times
+from vigil.site.api.common import PeriodQuery, RowId, StrictBody, actor_of, instant, with_times
 from vigil.site.deps import KeepsRoomLog, ViewsRecords, site
 
 router = APIRouter(prefix="/room", tags=["room"])
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/room", tags=["room"])
 
 class NewEntry(StrictBody):
     reason: str = Field(description="Why the person entered.")
-    staff_id: int | None = Field(None, description="A staff member on the roster, or ...")
+    staff_id: RowId | None = Field(None, description="A staff member on the roster, or ...")
     person_name: str | None = Field(None, description="... a visitor's name.")
     organisation: str = Field("", description="The visitor's organisation.")
     entered: str | None = Field(None, description="ISO 8601; default now.")
@@ -62,12 +62,12 @@ def enter(body: NewEntry, request: Request, who: KeepsRoomLog) -> dict[str, Any]
 
 
 @router.get("/entries/{entry_id}")
-def get_entry(entry_id: int, request: Request, who: ViewsRecords) -> dict[str, Any]:
+def get_entry(entry_id: RowId, request: Request, who: ViewsRecords) -> dict[str, Any]:
     return _entry(room.get_entry(site(request), entry_id))
 
 
 @router.post("/entries/{entry_id}/leave")
-def leave(entry_id: int, body: Leave, request: Request, who: KeepsRoomLog) -> dict[str, Any]:
+def leave(entry_id: RowId, body: Leave, request: Request, who: KeepsRoomLog) -> dict[str, Any]:
     left_us = instant(body.left, "left")
     return _entry(room.leave(site(request), entry_id, left_us=left_us, by=actor_of(who)))
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from vigil.access.roles import Permission
 from vigil.records import siting
 from vigil.records.siting import SitingView
-from vigil.site.api.common import actor_of, cite_attachments
+from vigil.site.api.common import RowId, actor_of, cite_attachments
 from vigil.site.deps import ManagesSite, Principal, SignedIn, ViewsRecords, site
 
 router = APIRouter(tags=["siting"])
@@ -40,11 +40,11 @@ class SitingChange(BaseModel):
     location_note: str | None = Field(None, description="Where exactly, e.g. 'east door'.")
     purpose: str | None = Field(None, description="What the camera is for.")
     sign_installed: bool | None = Field(None, description="A sign is installed (A14).")
-    sign_photo_id: int | None = Field(None, description="Attachment id of the sign's photo.")
+    sign_photo_id: RowId | None = Field(None, description="Attachment id of the sign's photo.")
 
 
 class Approval(BaseModel):
-    attachment_id: int | None = Field(
+    attachment_id: RowId | None = Field(
         None, description="The view being approved, as the approver saw it (optional)."
     )
 

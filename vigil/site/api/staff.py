@@ -16,7 +16,7 @@ from vigil.clock import parse_instant
 from vigil.records import shifts, staff
 from vigil.records.common import day_or_today
 from vigil.records.shifts import ShiftView
-from vigil.site.api.common import PeriodQuery, StrictBody, actor_of, with_times
+from vigil.site.api.common import PeriodQuery, RowId, StrictBody, actor_of, with_times
 from vigil.site.deps import KeepsRoomLog, ManagesSite, ViewsRecords, site
 
 router = APIRouter(tags=["staff"])
@@ -49,14 +49,14 @@ class NewTraining(StrictBody):
 
 
 class NewShift(StrictBody):
-    staff_id: int = Field(description="Who is on watch.")
+    staff_id: RowId = Field(description="Who is on watch.")
     starts: str = Field(description="ISO 8601 start.")
     ends: str = Field(description="ISO 8601 end; after the start.")
     post: str = Field("", description="Post or seat, e.g. console 1.")
 
 
 class Handover(StrictBody):
-    to_staff_id: int = Field(description="Who takes over the watch.")
+    to_staff_id: RowId = Field(description="Who takes over the watch.")
     note: str = Field(description="What the next person must know.")
 
 
@@ -90,26 +90,26 @@ def untrained(
 
 
 @router.get("/staff/{staff_id}")
-def get_staff(staff_id: int, request: Request, who: ViewsRecords) -> dict[str, Any]:
+def get_staff(staff_id: RowId, request: Request, who: ViewsRecords) -> dict[str, Any]:
     return staff.get_staff(site(request), staff_id).as_dict()
 
 
 @router.patch("/staff/{staff_id}")
 def change_staff(
-    staff_id: int, body: StaffChange, request: Request, who: ManagesSite
+    staff_id: RowId, body: StaffChange, request: Request, who: ManagesSite
 ) -> dict[str, Any]:
     changes = body.model_dump()
     return staff.update_staff(site(request), staff_id, **changes, by=actor_of(who)).as_dict()
 
 
 @router.get("/staff/{staff_id}/training")
-def list_training(staff_id: int, request: Request, who: ViewsRecords) -> list[dict[str, Any]]:
+def list_training(staff_id: RowId, request: Request, who: ViewsRecords) -> list[dict[str, Any]]:
     return [t.as_dict() for t in staff.list_training(site(request), staff_id)]
 
 
 @router.post("/staff/{staff_id}/training", status_code=201)
 def add_training(
-    staff_id: int, body: NewTraining, request: Request, who: ManagesSite
+    staff_id: RowId, body: NewTraining, request: Request, who: ManagesSite
 ) -> dict[str, Any]:
     training = body.model_dump()
     return staff.add_training(site(request), staff_id, **training, by=actor_of(who)).as_dict()
@@ -120,7 +120,7 @@ def list_shifts(
     request: Request,
     who: ViewsRecords,
     period: PeriodQuery,
-    staff_id: int | None = Query(None),
+    staff_id: RowId | None = Query(None),
 ) -> list[dict[str, Any]]:
     """Shifts that overlap the period (ending after `since`, starting before `until`)."""
     found = shifts.list_shifts(
@@ -144,6 +144,8 @@ def add_shift(body: NewShift, request: Request, who: ManagesSite) -> dict[str, A
 
 
 @router.post("/shifts/{shift_id}/handover")
-def handover(shift_id: int, body: Handover, request: Request, who: KeepsRoomLog) -> dict[str, Any]:
+def handover(
+    shift_id: RowId, body: Handover, request: Request, who: KeepsRoomLog
+) -> dict[str, Any]:
     note = body.model_dump()
     return _shift(shifts.handover(site(request), shift_id, **note, by=actor_of(who)))
