@@ -197,6 +197,12 @@ def test_compliance_page_shows_which_duties_are_unmet(
     expect(a14).to_have_attribute("data-status", "not_met")
     expect(a14.locator('[data-col="status"]')).to_have_text("未履行")
     expect(a14.locator('[data-col="evidence"]')).to_contain_text("cam2")
+    expect(a14.locator('[data-col="evidence"]')).to_contain_text("未设置标识")
+    expect(a14.locator('[data-col="action"]')).to_contain_text("设置明显标识")
+    a164 = page.get_by_test_id("cp-row-A16(4)")  # nobody on the roster: the sanction in zh
+    expect(a164.locator('[data-col="action"]')).to_contain_text(
+        "第二十四条第（四）项：责令限期改正"
+    )
     expect(a14.locator('[data-col="article"]')).to_contain_text("第十四条")
     a17 = page.get_by_test_id("cp-row-A17.1")  # nobody trained on the roster
     expect(a17).to_have_attribute("data-status", "not_met")
@@ -209,6 +215,9 @@ def test_compliance_page_shows_which_duties_are_unmet(
     assert statuses and set(statuses) == {"not_met"}, statuses
     page.get_by_test_id("lang-switch").click()
     expect(a14.locator('[data-col="status"]')).to_have_text("not met")
+    expect(a14.locator('[data-col="evidence"]')).to_contain_text("without a sign")
+    expect(a14.locator('[data-col="evidence"]')).not_to_contain_text("未设置标识")
+    expect(a14.locator('[data-col="action"]')).to_contain_text("Put up a clear sign")
     expect(page.get_by_test_id("cp-rows-card").locator("h2")).to_have_text("Article by article")
     page.get_by_test_id("lang-switch").click()
 

@@ -7,6 +7,7 @@ reads them through; PDFs are read back with poppler's pdftotext, pdfdetach and p
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -324,6 +325,28 @@ def test_a13_1_a_government_system_in_use_without_acceptance_is_not_met(
     assert duty(build_report(site), "A13.1")["status"] == "met"
 
 
+def test_every_row_carries_its_evidence_and_remedy_in_chinese_and_english(
+    site: SiteContext,
+) -> None:
+    add_profile(site, delivered_on="2025-11-01")
+    report = build_report(site)
+    for row in report["duties"]:
+        assert len(row["evidence_zh"]) == len(row["evidence"]), row["id"]
+        assert row["action_zh"] and row["action"], row["id"]
+        assert len(row["sanctions_zh"]) == len(row["sanctions"]), row["id"]
+        assert any(re.search("[\u4e00-\u9fff]", line) for line in row["evidence_zh"]), row
+        assert re.search("[\u4e00-\u9fff]", row["action_zh"]), row["id"]
+        assert row["action"] != row["action_zh"], row["id"]
+    a132 = duty(report, "A13.2")
+    assert a132["status"] == "not_met"
+    assert "自交付使用之日起 30 日内备案（第十三条第二款）" in a132["evidence_zh"]
+    assert "立即向县级公安机关备案" in a132["action_zh"]
+    assert duty(report, "A16(4)")["sanctions_zh"] == [
+        "第二十四条第（四）项：责令限期改正；逾期不改正的，对单位处 2000–10000 元罚款，"
+        "对直接负责的主管人员和其他直接责任人员处 200–1000 元罚款"
+    ]
+
+
 def test_a16_3_is_not_met_on_a_view_alarm_and_needs_evidence_without_one(
     site: SiteContext,
 ) -> None:
@@ -416,8 +439,12 @@ def test_report_pdf_has_the_chinese_text_and_the_signed_json(
         "A17.2(3)",
         "不符合",
         report["signature"]["value"][:32],
+        "未登记任何摄像机",  # evidence in Chinese
+        "登记摄像机。",  # the remedy in Chinese
+        "责令限期改正",  # the sanction in Chinese
     ):
         assert needle in text, needle
+    assert "no camera registered" not in text and "Register the cameras" not in text
     assert "NotoSansCJK" in run("pdffonts", str(pdf)) or "WenQuanYi" in run("pdffonts", str(pdf))
     run("pdfdetach", "-saveall", "-o", str(tmp_path), str(pdf))
     embedded = (tmp_path / "compliance-report.json").read_bytes()

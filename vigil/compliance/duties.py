@@ -11,9 +11,10 @@ articles.
 from __future__ import annotations
 
 from vigil.compliance.evidence import Profile
-from vigil.compliance.findings import NO_PROFILE, Duty, Evidence, Finding, Status, met
+from vigil.compliance.findings import NO_PROFILE, Duty, Evidence, Finding, Status, Text, met
 from vigil.compliance.findings import days as _days
 from vigil.compliance.findings import names as _names
+from vigil.compliance.findings import names_zh as _names_zh
 from vigil.compliance.operation import (
     check_a14,
     check_a16_1,
@@ -26,18 +27,36 @@ from vigil.compliance.operation import (
     check_a18_2,
 )
 from vigil.errors import RefusedByLawError, ValidationError
+from vigil.regulation.articles import ARTICLES
 from vigil.regulation.deadlines import (
     DeadlineState,
     commissioning_check,
     filing_article,
+    filing_rule,
+    filing_rule_zh,
     filing_status,
 )
 from vigil.regulation.penalties import VIOLATIONS, penalty_for
 from vigil.regulation.taxonomy import SITE_CATEGORIES, Builder, check_builder
 
-__all__ = ["DUTIES", "Duty", "Evidence", "Finding", "Status", "duty_id", "sanctions"]
+__all__ = [
+    "DUTIES",
+    "Duty",
+    "Evidence",
+    "Finding",
+    "Status",
+    "duty_id",
+    "sanctions",
+    "sanctions_zh",
+]
 
 # --- A7, A8, A9: where cameras are and who built them ----------------------------------
+
+_BUILDER_ZH = {
+    "government": "市、县人民政府",
+    "unit": "建设、管理或者使用单位",
+    "other": "其他单位或个人",
+}
 
 
 def check_a7(ev: Evidence) -> Finding:
@@ -46,8 +65,11 @@ def check_a7(ev: Evidence) -> Finding:
     if not ev.profile.categories:
         return Finding(
             Status.NOT_MET,
-            ["the profile names no A7 category"],
-            "Record which of the 14 categories of A7 the site belongs to.",
+            [Text("the profile names no A7 category", "场所信息未选择第七条场所类别")],
+            Text(
+                "Record which of the 14 categories of A7 the site belongs to.",
+                "登记本场所属于第七条所列 14 类中的哪一类。",
+            ),
         )
     cats = [
         f"{SITE_CATEGORIES[c].article} {c}" for c in ev.profile.categories if c in SITE_CATEGORIES
@@ -60,24 +82,41 @@ def check_a7(ev: Evidence) -> Finding:
         "uncovered": len(gaps),
         "gaps": [f"{g.code} ({g.label})" for g in gaps],
     }
-    lines = [
-        f"categories: {', '.join(cats)}",
-        f"{len(positions) - len(gaps)} of {len(positions)} key positions have a camera",
+    covered = len(positions) - len(gaps)
+    lines: list[str | Text] = [
+        Text(f"categories: {', '.join(cats)}", f"场所类别：{'、'.join(cats)}"),
+        Text(
+            f"{covered} of {len(positions)} key positions have a camera",
+            f"{len(positions)} 个重要部位中 {covered} 个有摄像机",
+        ),
     ]
     if not positions:
         return Finding(
             Status.NEEDS_EVIDENCE,
-            [*lines, "no key position to check"],
-            "Confirm the site's key positions (A7.2).",
+            [*lines, Text("no key position to check", "没有可核对的重要部位")],
+            Text(
+                "Confirm the site's key positions (A7.2).",
+                "确认本场所的重要部位（第七条第二款）。",
+            ),
             figures,
         )
     if gaps:
-        lines.append("without a camera: " + _names([f"{g.code} ({g.label})" for g in gaps]))
+        gap_names = [f"{g.code} ({g.label})" for g in gaps]
+        lines.append(
+            Text(
+                "without a camera: " + _names(gap_names),
+                "未安装摄像机：" + _names_zh(gap_names),
+            )
+        )
         return Finding(
             Status.NOT_MET,
             lines,
-            "Install a camera at each uncovered key position and record its siting, "
-            "or, with the bureau's guidance, drop the position from the list.",
+            Text(
+                "Install a camera at each uncovered key position and record its siting, "
+                "or, with the bureau's guidance, drop the position from the list.",
+                "在每个未覆盖的重要部位安装摄像机并登记安装部位；或在公安机关指导下"
+                "将该部位从清单中删除。",
+            ),
             figures,
         )
     return met(lines, figures)
@@ -86,11 +125,23 @@ def check_a7(ev: Evidence) -> Finding:
 def check_a7_2(ev: Evidence) -> Finding:
     n = len(ev.coverage.positions)
     if ev.coverage.confirmed:
-        return met([f"the unit confirmed {n} key positions"], {"key_positions": n})
+        return met(
+            [Text(f"the unit confirmed {n} key positions", f"单位已确认 {n} 个重要部位")],
+            {"key_positions": n},
+        )
     return Finding(
         Status.NEEDS_EVIDENCE,
-        [f"no key position confirmed; the default checklist ({n}) is assumed"],
-        "Confirm, drop or add key positions for the site (the unit decides, guided by the bureau).",
+        [
+            Text(
+                f"no key position confirmed; the default checklist ({n}) is assumed",
+                f"未确认重要部位；暂按默认清单（{n} 个）核对",
+            )
+        ],
+        Text(
+            "Confirm, drop or add key positions for the site (the unit decides, guided by "
+            "the bureau).",
+            "确认、删除或增加本场所的重要部位（由单位确定，公安机关指导）。",
+        ),
         {"key_positions": n},
     )
 
@@ -110,57 +161,100 @@ def check_a8(ev: Evidence) -> Finding:
     if forbidden:
         return Finding(
             Status.NOT_MET,
-            ["at a private place: " + _names(forbidden)],
-            "Remove these cameras now; A8 forbids them.",
+            [
+                Text(
+                    "at a private place: " + _names(forbidden),
+                    "安装在涉及个人隐私的部位：" + _names_zh(forbidden),
+                )
+            ],
+            Text(
+                "Remove these cameras now; A8 forbids them.",
+                "立即拆除这些摄像机：第八条禁止在此安装。",
+            ),
             figures,
         )
     if unsited:
         return Finding(
             Status.NEEDS_EVIDENCE,
-            ["no siting recorded for: " + _names(unsited)],
-            "Record where each of these cameras looks (location type).",
+            [
+                Text(
+                    "no siting recorded for: " + _names(unsited),
+                    "未登记安装部位：" + _names_zh(unsited),
+                )
+            ],
+            Text(
+                "Record where each of these cameras looks (location type).",
+                "登记每台摄像机的安装部位（部位类型）。",
+            ),
             figures,
         )
-    return met([f"{len(ev.cameras)} cameras, none at a place A8 forbids"], figures)
+    return met(
+        [
+            Text(
+                f"{len(ev.cameras)} cameras, none at a place A8 forbids",
+                f"共 {len(ev.cameras)} 台摄像机，均未安装在第八条禁止的部位",
+            )
+        ],
+        figures,
+    )
 
 
 def check_a9(ev: Evidence) -> Finding:
     if ev.profile is None:
         return NO_PROFILE
     p = ev.profile
-    problems: list[str] = []
-    refused: list[str] = []
-    ok: list[str] = []
+    problems: list[str | Text] = []
+    refused: list[str | Text] = []
+    ok: list[str | Text] = []
     for cat in p.categories:
         try:
             rule = check_builder(cat, p.builder, site_kind=p.site_kind)
         except RefusedByLawError as exc:
-            refused.append(f"{cat}: {exc.message}")
+            refused.append(
+                Text(
+                    f"{cat}: {exc.message}",
+                    f"{cat}：登记的建设主体（{_BUILDER_ZH.get(p.builder, p.builder)}）"
+                    f"不是《办法》规定的建设主体（{exc.article}）",
+                )
+            )
         except ValidationError as exc:
-            problems.append(f"{cat}: {exc.describe()}")
+            problems.append(Text(f"{cat}: {exc.describe()}", f"{cat}：信息不全，无法核对建设主体"))
         else:
-            ok.append(f"{cat}: built by the {rule.builder.value} ({rule.article})")
-    lines = [f"builder recorded: {p.builder}", *ok]
+            who = _BUILDER_ZH.get(rule.builder.value, rule.builder.value)
+            ok.append(
+                Text(
+                    f"{cat}: built by the {rule.builder.value} ({rule.article})",
+                    f"{cat}：由{who}建设（{rule.article}）",
+                )
+            )
+    recorded = _BUILDER_ZH.get(p.builder, p.builder)
+    lines = [Text(f"builder recorded: {p.builder}", f"登记的建设主体：{recorded}"), *ok]
     if refused:
         return Finding(
             Status.NOT_MET,
             [*lines, *refused],
-            "Only the builder the measures name may install here; have the "
-            "system handed over to it or removed.",
+            Text(
+                "Only the builder the measures name may install here; have the "
+                "system handed over to it or removed.",
+                "此处只能由《办法》规定的主体建设：将系统移交该主体，或拆除。",
+            ),
             {"builder": p.builder},
         )
     if problems:
         return Finding(
             Status.NEEDS_EVIDENCE,
             [*lines, *problems],
-            "Complete the profile (site kind or position) so the builder can be checked.",
+            Text(
+                "Complete the profile (site kind or position) so the builder can be checked.",
+                "补全场所信息（场所种类或部位），以便核对建设主体。",
+            ),
             {"builder": p.builder},
         )
     if not p.categories:
         return Finding(
             Status.NEEDS_EVIDENCE,
-            [*lines, "no A7 category to check it against"],
-            "Record the site's A7 categories.",
+            [*lines, Text("no A7 category to check it against", "未选择第七条场所类别，无法核对")],
+            Text("Record the site's A7 categories.", "登记本场所的第七条场所类别。"),
             {"builder": p.builder},
         )
     return met(lines, {"builder": p.builder})
@@ -168,18 +262,36 @@ def check_a9(ev: Evidence) -> Finding:
 
 # --- A11, A13: commissioning, acceptance, filing -----------------------------------------
 
+_PROJECT_KIND_ZH = {"new": "新建", "rebuilt": "改建", "expanded": "扩建", "existing": "已建成系统"}
+
 
 def check_a11(ev: Evidence) -> Finding:
     if ev.profile is None:
         return NO_PROFILE
     p = ev.profile
     if p.project_kind == "existing":
-        return met(["not a new, rebuilt or expanded project: A11 does not apply"])
+        return met(
+            [
+                Text(
+                    "not a new, rebuilt or expanded project: A11 does not apply",
+                    "非新建、改建、扩建项目：不适用第十一条",
+                )
+            ]
+        )
+    kind_zh = _PROJECT_KIND_ZH.get(p.project_kind, p.project_kind)
     if p.main_works_in_use_on is None:
         return Finding(
             Status.NEEDS_EVIDENCE,
-            [f"{p.project_kind} project; the main works' date of use is not recorded"],
-            "Record when the main works went into use, and when the system did.",
+            [
+                Text(
+                    f"{p.project_kind} project; the main works' date of use is not recorded",
+                    f"{kind_zh}项目；未登记主体工程投入使用日期",
+                )
+            ],
+            Text(
+                "Record when the main works went into use, and when the system did.",
+                "登记主体工程和本系统各自投入使用的日期。",
+            ),
         )
     check = commissioning_check(p.main_works_in_use_on, p.commissioned_on, today=ev.today)
     figures = {
@@ -188,16 +300,33 @@ def check_a11(ev: Evidence) -> Finding:
         "days_late": check.days_late,
     }
     when = p.commissioned_on.isoformat() if p.commissioned_on else "not yet in use"
-    lines = [f"main works in use {p.main_works_in_use_on}; system: {when}"]
+    when_zh = p.commissioned_on.isoformat() if p.commissioned_on else "尚未投入使用"
+    lines: list[str | Text] = [
+        Text(
+            f"main works in use {p.main_works_in_use_on}; system: {when}",
+            f"主体工程 {p.main_works_in_use_on} 投入使用；本系统：{when_zh}",
+        )
+    ]
     if check.late:
         return Finding(
             Status.NOT_MET,
-            [*lines, f"system {_days(check.days_late)} after the main works"],
-            "Put the system into use now and record the date; keep the design "
-            "documents showing it was designed with the works.",
+            [
+                *lines,
+                Text(
+                    f"system {_days(check.days_late)} after the main works",
+                    f"本系统晚于主体工程 {check.days_late} 日",
+                ),
+            ],
+            Text(
+                "Put the system into use now and record the date; keep the design "
+                "documents showing it was designed with the works.",
+                "立即将系统投入使用并登记日期；保存证明系统与主体工程综合设计的设计文件。",
+            ),
             figures,
         )
-    return met([*lines, "put into use with the main works"], figures)
+    return met(
+        [*lines, Text("put into use with the main works", "与主体工程同步投入使用")], figures
+    )
 
 
 def check_a13_1(ev: Evidence) -> Finding:
@@ -207,24 +336,38 @@ def check_a13_1(ev: Evidence) -> Finding:
     if p.builder != Builder.GOVERNMENT.value:
         return met(
             [
-                f"built by the {p.builder}: acceptance by the government "
-                "does not apply (A13.2 filing does)"
+                Text(
+                    f"built by the {p.builder}: acceptance by the government "
+                    "does not apply (A13.2 filing does)",
+                    "非政府组织建设：不适用政府验收（适用第十三条第二款备案）",
+                )
             ]
         )
     if p.accepted_on is None:
         return Finding(
             Status.NOT_MET,
-            ["government-built; no acceptance recorded"],
-            "Do not run the system before it passes acceptance; record the "
-            "acceptance date and report.",
+            [Text("government-built; no acceptance recorded", "政府组织建设；未登记验收")],
+            Text(
+                "Do not run the system before it passes acceptance; record the "
+                "acceptance date and report.",
+                "验收合格前不得投入使用；登记验收日期并上传验收报告。",
+            ),
         )
     if p.commissioned_on is not None and p.commissioned_on < p.accepted_on:
         return Finding(
             Status.NOT_MET,
-            [f"in use {p.commissioned_on}, accepted only {p.accepted_on}"],
-            "Record the acceptance report; explain the early use to the bureau.",
+            [
+                Text(
+                    f"in use {p.commissioned_on}, accepted only {p.accepted_on}",
+                    f"{p.commissioned_on} 已投入使用，{p.accepted_on} 才验收",
+                )
+            ],
+            Text(
+                "Record the acceptance report; explain the early use to the bureau.",
+                "登记验收报告；向公安机关说明提前使用的情况。",
+            ),
         )
-    return met([f"accepted {p.accepted_on}"])
+    return met([Text(f"accepted {p.accepted_on}", f"{p.accepted_on} 已验收")])
 
 
 def filing_duty_id(profile: Profile | None) -> str:
@@ -234,13 +377,15 @@ def filing_duty_id(profile: Profile | None) -> str:
     return filing_article(profile.delivered_on)
 
 
+_ATTACHMENTS = (
+    ("design_plan", "design plan", "设计方案"),
+    ("test_report", "technical test report", "技术检测材料"),
+    ("acceptance_report", "acceptance report", "工程验收材料"),
+)
+
+
 def attachments_missing(p: Profile) -> list[str]:
-    named = (
-        ("design plan 设计方案", p.design_plan),
-        ("technical test report 技术检测", p.test_report),
-        ("acceptance report 工程验收", p.acceptance_report),
-    )
-    return [what for what, name in named if name is None]
+    return [f"{en} {zh}" for field, en, zh in _ATTACHMENTS if getattr(p, field) is None]
 
 
 def check_filing(ev: Evidence) -> Finding:
@@ -248,12 +393,26 @@ def check_filing(ev: Evidence) -> Finding:
         return NO_PROFILE
     p = ev.profile
     if p.builder == Builder.GOVERNMENT.value and filing_duty_id(p) == "A13.2":
-        return met(["government-built: acceptance (A13.1) applies, not filing"])
+        return met(
+            [
+                Text(
+                    "government-built: acceptance by the city or county government first "
+                    "(A13.1), not filing",
+                    "政府组织建设：先由市、县人民政府组织验收（第十三条第一款），不适用备案",
+                )
+            ]
+        )
     if p.delivered_on is None:
         return Finding(
             Status.NEEDS_EVIDENCE,
-            ["the delivery date is not recorded"],
-            "Record the date the system was delivered for use; the filing deadline runs from it.",
+            [Text("the delivery date is not recorded", "未登记交付使用日期")],
+            Text(
+                "Record the date the system was delivered for use; the filing deadline runs "
+                "from it (30 days, A13.2; 60 days from 2017-01-01 for a system built before, "
+                "A13.3).",
+                "登记系统交付使用日期：备案期限自该日起算（30 日，第十三条第二款；"
+                "2017-01-01 前建成的系统自该日起 60 日，第十三条第三款）。",
+            ),
         )
     st = filing_status(p.delivered_on, today=ev.today, filed_on=p.filed_on)
     missing = attachments_missing(p)
@@ -266,39 +425,61 @@ def check_filing(ev: Evidence) -> Finding:
         "days_overdue": st.days_overdue,
         "attachments_missing": missing,
     }
-    lines = [f"delivered {p.delivered_on}; {st}"]
+    lines: list[str | Text] = [
+        Text(filing_rule(p.delivered_on), filing_rule_zh(p.delivered_on)),
+        Text(f"delivered {p.delivered_on}; {st}", f"{p.delivered_on} 交付使用；{st.text_zh()}"),
+    ]
     if missing:
-        lines.append("attachments missing: " + ", ".join(missing))
+        missing_zh = [zh for field, _en, zh in _ATTACHMENTS if getattr(p, field) is None]
+        lines.append(
+            Text(
+                "attachments missing: " + ", ".join(missing),
+                "缺少附件：" + "、".join(missing_zh),
+            )
+        )
     if st.state is DeadlineState.OVERDUE:
         return Finding(
             Status.NOT_MET,
             lines,
-            "File the system with the county bureau now (print the filing form: "
-            "`vigil filing form --pdf FILE`) with the design plan, technical test "
-            "and acceptance documents; record the filing date.",
+            Text(
+                "File the system with the county bureau now (print the filing form: "
+                "`vigil filing form --pdf FILE`) with the design plan, technical test "
+                "and acceptance documents; record the filing date.",
+                "立即向县级公安机关备案（打印备案表：`vigil filing form --pdf FILE`），"
+                "附设计方案、技术检测和工程验收材料；登记备案日期。",
+            ),
             figures,
         )
     if st.state is DeadlineState.DUE:
         return Finding(
             Status.NEEDS_EVIDENCE,
             lines,
-            f"File with the county bureau by {st.due_date} "
-            f"({_days(st.days_left)} left) and record the filing date.",
+            Text(
+                f"File with the county bureau by {st.due_date} "
+                f"({_days(st.days_left)} left) and record the filing date.",
+                f"在 {st.due_date} 前（还有 {st.days_left} 日）向县级公安机关备案，"
+                "并登记备案日期。",
+            ),
             figures,
         )
     if missing:
         return Finding(
             Status.NEEDS_EVIDENCE,
             lines,
-            "Keep copies of the filed documents on record (attach them).",
+            Text(
+                "Keep copies of the filed documents on record (attach them).",
+                "保存已提交备案材料的副本（上传附件）。",
+            ),
             figures,
         )
     return Finding(
         Status.MET,
         lines,
-        "None."
+        Text("None.", "无。")
         if st.state is DeadlineState.MET
-        else "Filed late; keep the bureau's receipt on file.",
+        else Text(
+            "Filed late; keep the bureau's receipt on file.", "逾期备案；保存公安机关的回执。"
+        ),
         figures,
     )
 
@@ -355,5 +536,46 @@ def sanctions(article_id: str) -> list[str]:
         text = f"{v.article}: order to rectify; if not rectified, unit {p.unit_fine}"
         if p.person_fine:
             text += f", responsible persons {p.person_fine}"
+        out.append(text)
+    return sorted(set(out))
+
+
+def _zh_article(article_id: str) -> str:
+    """`A24(4)` → 第二十四条第（四）项 (articles of the penalty chapter only need these)."""
+    digits = "零一二三四五六七八九"
+
+    def num(n: int) -> str:
+        if n < 10:
+            return digits[n]
+        return (digits[n // 10] if n >= 20 else "") + "十" + (digits[n % 10] if n % 10 else "")
+
+    art = ARTICLES[article_id]
+    out = f"第{num(art.number)}条"
+    if art.paragraph:
+        out += f"第{num(art.paragraph)}款"
+    if art.item:
+        out += f"第（{num(art.item)}）项"
+    return out
+
+
+def sanctions_zh(article_id: str) -> list[str]:
+    """`sanctions` in Chinese."""
+    out: list[str] = []
+    for code, v in VIOLATIONS.items():
+        if not any(_related(article_id, b) for b in v.breaches):
+            continue
+        where = _zh_article(v.article)
+        if v.article == "A25":
+            out.append(f"{where}：责令限期拆除；按第二十五条处罚款（营利、非营利、个人）")
+            continue
+        p = penalty_for(code)
+        text = f"{where}：责令限期改正"
+        if p.unit_fine:
+            text += f"；逾期不改正的，对单位处 {p.unit_fine.min_yuan}–{p.unit_fine.max_yuan} 元罚款"
+        if p.person_fine:
+            text += (
+                f"，对直接负责的主管人员和其他直接责任人员处 "
+                f"{p.person_fine.min_yuan}–{p.person_fine.max_yuan} 元罚款"
+            )
         out.append(text)
     return sorted(set(out))

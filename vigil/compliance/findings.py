@@ -49,11 +49,32 @@ class Evidence:
     last_seal_us: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A sentence of the report in both languages: the console shows the one the user
+    chose, the PDF the Chinese. Plain `str` is for data that reads the same in both
+    (names, audit and integrity problem lines)."""
+
+    en: str
+    zh: str
+
+
+Line = str | Text
+
+
+def en(line: Line) -> str:
+    return line.en if isinstance(line, Text) else line
+
+
+def zh(line: Line) -> str:
+    return line.zh if isinstance(line, Text) else line
+
+
 @dataclass(frozen=True)
 class Finding:
     status: Status
-    evidence: list[str]
-    action: str
+    evidence: list[Line]
+    action: Line
     figures: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,27 +91,47 @@ class Duty:
 
 NO_PROFILE = Finding(
     Status.NOT_MET,
-    ["no site profile: the unit, its A7 categories, builder and dates are not recorded"],
-    "Fill in the site profile first (unit name, credit code, division code, address, "
-    "A7 categories, builder, delivery date): console Site → Profile, or `vigil site profile set`.",
+    [
+        Text(
+            "no site profile: the unit, its A7 categories, builder and dates are not recorded",
+            "未填写场所信息：单位、第七条场所类别、建设主体和日期均未登记",
+        )
+    ],
+    Text(
+        "Fill in the site profile first (unit name, credit code, division code, address, "
+        "A7 categories, builder, delivery date): console Site → Profile, or "
+        "`vigil site profile set`.",
+        "先填写场所信息（单位名称、统一社会信用代码、行政区划代码、地址、第七条场所类别、"
+        "建设主体、交付使用日期）：控制台“场所”→“场所信息”，或 `vigil site profile set`。",
+    ),
 )
 
+NONE = Text("None.", "无。")
 
-def met(evidence: list[str], figures: dict[str, Any] | None = None) -> Finding:
+
+def met(evidence: list[Line], figures: dict[str, Any] | None = None) -> Finding:
     """The duty is met: nothing to do."""
-    return Finding(Status.MET, evidence, "None.", figures or {})
+    return Finding(Status.MET, evidence, NONE, figures or {})
 
 
 def no_camera(figures: dict[str, Any] | None = None) -> Finding:
     """Nothing to judge a camera duty by: no camera is registered."""
     return Finding(
-        Status.NEEDS_EVIDENCE, ["no camera registered"], "Register the cameras.", figures or {}
+        Status.NEEDS_EVIDENCE,
+        [Text("no camera registered", "未登记任何摄像机")],
+        Text("Register the cameras.", "登记摄像机。"),
+        figures or {},
     )
 
 
 def names(items: Sequence[str], limit: int = 12) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def names_zh(items: Sequence[str], limit: int = 12) -> str:
+    shown = "、".join(items[:limit])
+    return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
 
 
 def days(n: int) -> str:

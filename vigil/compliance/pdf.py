@@ -158,6 +158,14 @@ _STATUS = {
 }
 
 
+def _action_zh(duty: dict[str, Any]) -> str:
+    """The remedy and the sanctions in Chinese (reports made before they carried Chinese
+    texts fall back to the English)."""
+    action = str(duty.get("action_zh") or duty["action"])
+    sanctions = [str(x) for x in duty.get("sanctions_zh") or duty["sanctions"]]
+    return action + ("\n" + "\n".join(sanctions) if sanctions else "")
+
+
 def render_report_pdf(report: dict[str, Any]) -> bytes:
     """The self-check report as PDF; the signed JSON rides along as an embedded file."""
     site = report["site"]
@@ -195,8 +203,8 @@ def render_report_pdf(report: dict[str, Any]) -> bytes:
             d["id"],
             f"{d['title_zh']}\n{d['title']}",
             _STATUS[d["status"]],
-            "\n".join(d["evidence"]),
-            d["action"] + ("\n" + "\n".join(d["sanctions"]) if d["sanctions"] else ""),
+            "\n".join(d.get("evidence_zh") or d["evidence"]),
+            _action_zh(d),
         )
         for d in report["duties"]
     ]

@@ -24,7 +24,8 @@ from vigil.audit.site_verify import verify_site as verify
 from vigil.audit.verify import verify_audit
 from vigil.clock import US_PER_DAY, local_date, us_to_datetime, us_to_iso
 from vigil.compliance import evidence as ev_mod
-from vigil.compliance.duties import DUTIES, Evidence, Status, duty_id, sanctions
+from vigil.compliance.duties import DUTIES, Evidence, Status, duty_id, sanctions, sanctions_zh
+from vigil.compliance.findings import en, zh
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
 from vigil.errors import ValidationError
@@ -100,7 +101,8 @@ def _site_identity(ctx: SiteContext, ev: Evidence) -> dict[str, Any]:
 
 
 def evaluate(ev: Evidence) -> list[dict[str, Any]]:
-    """One row per duty: id, title, status, evidence, figures, action, sanction."""
+    """One row per duty: id, title, status, evidence, figures, action, sanctions; the texts
+    in English and, in the `_zh` members, in Chinese (the console picks by its language)."""
     rows = []
     for duty in DUTIES:
         found = duty.check(ev)
@@ -111,10 +113,13 @@ def evaluate(ev: Evidence) -> list[dict[str, Any]]:
                 "title": duty.title,
                 "title_zh": ARTICLES[did].zh,
                 "status": found.status.value,
-                "evidence": list(found.evidence),
+                "evidence": [en(line) for line in found.evidence],
+                "evidence_zh": [zh(line) for line in found.evidence],
                 "figures": found.figures,
-                "action": found.action,
+                "action": en(found.action),
+                "action_zh": zh(found.action),
                 "sanctions": sanctions(did) if found.status is Status.NOT_MET else [],
+                "sanctions_zh": sanctions_zh(did) if found.status is Status.NOT_MET else [],
             }
         )
     return rows

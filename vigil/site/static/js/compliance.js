@@ -40,6 +40,10 @@ function evidenceLines(ev) {
 
 const articleOf = (row) => row.id || row.article || "";
 
+/** A text member of a row in the console's language: `evidence_zh` in Chinese, `evidence`
+ * in English (and when a report has no Chinese text). */
+const inLang = (row, key) => (getLang() === "en" ? row[key] : row[`${key}_zh`] ?? row[key]);
+
 /** The article's number, and its Chinese name under it. */
 function articleCell(row) {
   const zh = articleZh(articleOf(row));
@@ -51,11 +55,14 @@ const COLUMNS = [
   { key: "cp.col.article", col: "article", class: "nowrap", cell: articleCell },
   { key: "cp.col.duty", col: "duty", cell: (r) => (getLang() === "en" ? r.title : r.title_zh) || r.title || "" },
   { key: "cp.col.status", col: "status", class: "nowrap", cell: (r) => h("span", { class: `badge status-${statusOf(r)}` }, label("cp.status", statusOf(r))) },
-  { key: "cp.col.evidence", col: "evidence", cell: (r) => h("ul", { class: "evidence" }, evidenceLines(r.evidence).map((line) => h("li", {}, line))) },
+  { key: "cp.col.evidence", col: "evidence", cell: (r) => h("ul", { class: "evidence" }, evidenceLines(inLang(r, "evidence")).map((line) => h("li", {}, line))) },
   {
     key: "cp.col.action",
     col: "action",
-    cell: (r) => [evidenceLines(r.action).join(" "), (r.sanctions || []).length ? h("ul", { class: "sanctions" }, r.sanctions.map((x) => h("li", {}, x))) : null],
+    cell: (r) => {
+      const sanctions = inLang(r, "sanctions") || [];
+      return [evidenceLines(inLang(r, "action")).join(" "), sanctions.length ? h("ul", { class: "sanctions" }, sanctions.map((x) => h("li", {}, x))) : null];
+    },
   },
 ];
 
