@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.conftest import site_settings
+from tests.conftest import BACKEND, postgres_database, site_settings
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
 from vigil.context import SiteContext
@@ -71,6 +71,16 @@ def vigil_serve(
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+@contextmanager
+def another_database() -> Iterator[str | None]:
+    """A second site's database (one PostgreSQL database holds one site)."""
+    if BACKEND != "postgresql":
+        yield None
+        return
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -196,7 +206,10 @@ def test_forwarded_for_is_believed_only_from_configured_proxies(
 
     with vigil_serve(tmp_path / "a", database_url) as s:
         assert failed_sign_in_addresses(s) == {"127.0.0.1"}
-    with vigil_serve(tmp_path / "b", database_url, forwarded_allow_ips="127.0.0.1") as s:
+    with (
+        another_database() as url,
+        vigil_serve(tmp_path / "b", url, forwarded_allow_ips="127.0.0.1") as s,
+    ):
         assert failed_sign_in_addresses(s) == {"203.0.113.7"}
 
 
@@ -237,7 +250,8 @@ def test_headers_over_http_and_https(tmp_path: Path, database_url: str | None) -
         assert httpx.get(s.base + "/api/v1/docs").status_code == 404
         assert httpx.get(s.base + "/api/v1/openapi.json").status_code == 200
     cert, key = _self_signed(tmp_path)
-    with vigil_serve(tmp_path / "https", database_url, "--cert", str(cert), "--key", str(key)) as s:
+    tls = ("--cert", str(cert), "--key", str(key))
+    with another_database() as url, vigil_serve(tmp_path / "https", url, *tls) as s:
         r = httpx.get(s.base + "/", verify=False)
         assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
         assert (

@@ -10,6 +10,7 @@ from vigil.clock import US_PER_DAY, US_PER_HOUR, US_PER_S, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Camera, CameraStatus, Gap, Segment
 from vigil.db.sql import sum_int
+from vigil.db.states import RecorderState, SegmentState
 from vigil.health.alarms import active_alarms
 from vigil.storage.capacity import disk_space, forecast
 from vigil.storage.catalog import LONGEST_SEGMENT_US
@@ -51,7 +52,7 @@ class CameraReport:
 def _held(camera_id: int) -> ColumnElement[bool]:
     # Every figure below is a range of the covering (camera, state, start, end, bytes)
     # index: they are read every few seconds, over months of history.
-    return (Segment.camera_id == camera_id) & (Segment.state == "sealed")
+    return (Segment.camera_id == camera_id) & (Segment.state == SegmentState.SEALED)
 
 
 def camera_states(ctx: SiteContext) -> list[CameraState]:
@@ -60,10 +61,11 @@ def camera_states(ctx: SiteContext) -> list[CameraState]:
     with ctx.sessions() as s:
         for cam in s.scalars(select(Camera).where(Camera.state == "active").order_by(Camera.name)):
             hb = s.get(CameraStatus, cam.id)
+            state: str = RecorderState.NOT_RECORDING
             if hb is None:
-                state, detail = "not_recording", "no recorder has run for this camera"
-            elif now - hb.updated_us > STALE_HEARTBEAT_US and hb.state != "stopped":
-                state, detail = "not_recording", f"recorder silent since {us_to_iso(hb.updated_us)}"
+                detail = "no recorder has run for this camera"
+            elif now - hb.updated_us > STALE_HEARTBEAT_US and hb.state != RecorderState.STOPPED:
+                detail = f"recorder silent since {us_to_iso(hb.updated_us)}"
             else:
                 state, detail = hb.state, hb.detail
             last_end = s.scalar(  # a camera's segments never overlap: the last starts last

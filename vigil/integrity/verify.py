@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from vigil.context import SiteContext
 from vigil.db.models import Camera, ChainEntry, Gap, Seal, Segment
+from vigil.db.states import SegmentState
 from vigil.integrity.chain import Link, camera_chain, walk
 from vigil.integrity.digest import sha256_file
 from vigil.integrity.seal import signature_valid
@@ -164,7 +165,7 @@ def _verify_camera(
             body["start_us"], body["end_us"], body["bytes"], body["sha256"], body["path"]
         ):  # fmt: skip
             add("segment_row_altered", seq, row.path, "index row differs from its chain record")
-        if row.state in ("expired", "expiring"):
+        if row.state in (SegmentState.EXPIRED, SegmentState.EXPIRING):
             if seq not in expired_seqs:
                 add("expired_without_record", seq, path, "marked expired, but no expiry is chained")
             continue

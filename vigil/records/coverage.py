@@ -15,11 +15,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from vigil.context import SiteContext
+from vigil.db.states import RecorderState
 from vigil.health.status import camera_states
 from vigil.records.positions import PositionView, list_positions
 from vigil.records.siting import list_sitings
 
-WORKING_STATE = "recording"
+WORKING_STATE = RecorderState.RECORDING
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from vigil.clock import US_PER_DAY, US_PER_S
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
 from vigil.db.sql import sum_int
+from vigil.db.states import SegmentState
 from vigil.health.alarms import clear_alarm, raise_alarm
 from vigil.storage.catalog import LONGEST_SEGMENT_US
 from vigil.storage.usage import indexed_bytes
@@ -113,7 +114,7 @@ def camera_rates(ctx: SiteContext) -> list[CameraRate]:
             .outerjoin(
                 Segment,
                 (Segment.camera_id == Camera.id)
-                & (Segment.state == "sealed")
+                & (Segment.state == SegmentState.SEALED)
                 & (Segment.end_us >= since)
                 & (Segment.start_us >= since - LONGEST_SEGMENT_US),
             )

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from vigil.clock import us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Gap, Segment
+from vigil.db.states import SegmentState
 from vigil.errors import NotFoundError, ValidationError
 
 _OVERLAP_SLACK_US = 300_000_000
@@ -98,7 +99,7 @@ def catalog(
         sq = select(Segment).where(Segment.camera_id == cam.id)
         gq = select(Gap).where(Gap.camera_id == cam.id)
         if not include_expired:
-            sq = sq.where(Segment.state == "sealed")
+            sq = sq.where(Segment.state == SegmentState.SEALED)
         if from_us is not None:
             sq = sq.where(Segment.end_us > from_us)
             sq = sq.where(Segment.start_us >= _floor(Segment, cam.id, from_us))

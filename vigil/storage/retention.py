@@ -19,6 +19,7 @@ from sqlalchemy import select
 from vigil.clock import US_PER_DAY
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
+from vigil.db.states import SegmentState
 from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain
 from vigil.regulation.retention import is_past_retention
@@ -59,7 +60,7 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
                         select(Segment)
                         .where(
                             Segment.camera_id == cam.id,
-                            Segment.state == "sealed",
+                            Segment.state == SegmentState.SEALED,
                             Segment.end_us <= cutoff,
                         )
                         .order_by(Segment.seq)
@@ -93,7 +94,7 @@ def _expire_batch(ctx: SiteContext, cam: Camera, due: list[Segment], days: int, 
         for d in due:
             row = s.get(Segment, d.id)
             assert row is not None
-            row.state = "expiring"
+            row.state = SegmentState.EXPIRING
 
 
 def _unlink(
@@ -111,7 +112,7 @@ def _unlink(
         for d in due:
             row = s.get(Segment, d.id)
             assert row is not None
-            row.state = "expired"
+            row.state = SegmentState.EXPIRED
 
 
 def finish_interrupted(ctx: SiteContext, report: ExpiryReport) -> None:
@@ -122,7 +123,7 @@ def finish_interrupted(ctx: SiteContext, report: ExpiryReport) -> None:
             s.execute(
                 select(Segment, Camera.retention_days)
                 .join(Camera, Camera.id == Segment.camera_id)
-                .where(Segment.state == "expiring")
+                .where(Segment.state == SegmentState.EXPIRING)
             ).all()
         )
     by_retention: dict[int, list[Segment]] = {}

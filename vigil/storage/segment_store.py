@@ -23,6 +23,7 @@ from sqlalchemy import select
 from vigil.clock import us_to_datetime
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Segment
+from vigil.db.states import SegmentState
 from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain, canonical_json
 from vigil.integrity.digest import sha256_file
@@ -160,7 +161,7 @@ class SegmentStore:
         chain = camera_chain(int(body["camera"]))
         with ledger.chain_lock(chain), self.ctx.sessions.begin() as s:
             entry = ledger.append(s, chain, "segment", body, self.ctx.clock.now_us())
-            seg = Segment(seq=entry.seq, state="sealed", **row)
+            seg = Segment(seq=entry.seq, state=SegmentState.SEALED, **row)
             s.add(seg)
         return seg
 

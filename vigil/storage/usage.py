@@ -21,10 +21,9 @@ from sqlalchemy import Engine, func, select
 from vigil.context import SiteContext
 from vigil.db.models import Segment
 from vigil.db.sql import sum_int
+from vigil.db.states import HELD_STATES
 
 RECOUNT_S = 600.0
-#: Rows in these states hold an original on disk.
-HELD_STATES = ("sealed", "expiring")
 
 
 @dataclass

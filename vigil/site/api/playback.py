@@ -20,6 +20,7 @@ from vigil.access.roles import Permission
 from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, parse_instant
 from vigil.db.models import Segment
+from vigil.db.states import SegmentState
 from vigil.errors import ValidationError
 from vigil.keys.signing import keys_dir
 from vigil.site import grants
@@ -154,7 +155,7 @@ def _granted_segment(
         raise HTTPException(403, "this camera is not part of the playback grant")
     with ctx.sessions() as s:
         seg = s.scalar(select(Segment).where(Segment.camera_id == cam.id, Segment.seq == seq))
-    if seg is None or seg.state != "sealed":
+    if seg is None or seg.state != SegmentState.SEALED:
         raise HTTPException(404, "no such segment")
     if seg.end_us <= grant.from_us or seg.start_us >= grant.to_us:
         raise HTTPException(403, "this segment lies outside the registered range")
