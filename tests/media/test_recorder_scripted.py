@@ -22,7 +22,7 @@ from tests.media.scripted import FakeWait, ScriptedOpener, SessionScript, steady
 from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, FakeClock
 from vigil.context import SiteContext
-from vigil.db.models import CameraStatus
+from vigil.db.models import AuditEntry, CameraStatus
 from vigil.db.states import GapReason, RecorderState
 from vigil.media.recorder import CameraRecorder
 from vigil.storage.catalog import Catalog, catalog
@@ -171,6 +171,18 @@ def test_full_storage_pauses_between_sessions_and_resumes_with_a_disk_full_gap(
     assert second.opened_us == resumed_us
     gaps = [(g.start_us, g.end_us, g.reason) for g in run.catalog().gaps]
     assert gaps == [(us(first.opened_us, 6), second.opened_us, GapReason.DISK_FULL)]
+    # The pause and its end are registered as the system's acts, when the state changed.
+    with rsite.sessions() as s:
+        acts = [
+            (a.action, a.actor, a.camera_id, a.at_us)
+            for a in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))
+            if a.action.startswith("recording_")
+        ]
+    paused_us = first.finished_us + round(RECONNECT_MIN_S * US_PER_S)
+    assert acts == [
+        ("recording_pause", "system", 1, paused_us),
+        ("recording_resume", "system", 1, second.opened_us),
+    ]
 
 
 def test_stop_asks_ffmpeg_to_finish_and_commits_its_last_segment(

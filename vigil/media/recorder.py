@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from vigil.audit.actor import SYSTEM
 from vigil.context import SiteContext
 from vigil.db.models import CameraStatus, Gap, Segment
 from vigil.db.states import GapReason, RecorderState
@@ -312,6 +314,7 @@ class CameraRecorder(threading.Thread):
         with self.ctx.sessions.begin() as s:
             row = s.get(CameraStatus, self.camera_id)
             now_us = self.ctx.clock.now_us()
+            self._audit_pause(s, None if row is None else row.state)
             if row is None:
                 row = CameraStatus(
                     camera_id=self.camera_id, state=self.status.state, since_us=now_us
@@ -323,3 +326,22 @@ class CameraRecorder(threading.Thread):
             row.detail = self.status.detail
             row.drift_ppm = self.status.drift_ppm
             row.updated_us = now_us
+
+    def _audit_pause(self, session: Session, stored_state: str | None) -> None:
+        """A pause of recording and its end are acts of the system (A18(2)): registered in
+        the transaction that stores the state, so the register never misses one."""
+        paused = RecorderState.PAUSED
+        if stored_state != paused and self.status.state == paused:
+            action, detail = "recording_pause", {"reason": str(GapReason.DISK_FULL)}
+        elif stored_state == paused and self.status.state == RecorderState.CONNECTING:
+            action, detail = "recording_resume", {}
+        else:
+            return
+        SYSTEM.audit(
+            session,
+            self.ctx,
+            action,
+            camera_id=self.camera_id,
+            camera_name=self.camera_name,
+            detail=detail,
+        )
