@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.fabricate import commit_clips, make_clips
+from vigil.audit.query import list_entries
 from vigil.audit.site_verify import verify_site as verify
 from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_DAY, FakeClock
@@ -165,3 +166,51 @@ def test_removed_camera_keeps_its_footage_until_retention_ends(
     assert all((site.segments_dir / s.path).exists() for s in segs)
     clock.advance(days=21)
     assert expire(site).expired == {"old": 2}
+
+
+def _refuse_audit_writes(site: SiteContext) -> None:
+    """Make the database itself refuse new audit entries (a real failure, not a mock)."""
+    with site.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'audit refused'; END $$ LANGUAGE plpgsql"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_audit()"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries "
+                "BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+            )
+
+
+def test_expiry_is_audited_with_its_chain_record_or_not_at_all(
+    site: SiteContext, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cam = CameraRegistry(site).add("gate", "rtsp://127.0.0.1/gate")
+    old = commit_clips(site, cam.id, make_clips(tmp_path_factory.getbasetemp(), 2), clock.now_us())
+    clock.advance(days=31)
+
+    _refuse_audit_writes(site)
+    with pytest.raises(Exception, match="audit refused"):
+        expire(site)
+    with site.sessions() as s:
+        assert {seg.state for seg in s.scalars(select(Segment))} == {"sealed"}
+        assert s.scalar(select(ChainEntry).where(ChainEntry.kind == "expiry")) is None
+    for seg in old:
+        assert (site.segments_dir / seg.path).exists()
+
+    with site.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "DROP TRIGGER refuse_audit"
+            + (" ON audit_entries" if conn.dialect.name == "postgresql" else "")
+        )
+    assert expire(site).expired == {"gate": 2}
+    [entry] = list_entries(site, action="retention_expire")
+    assert entry.actor == "system:retention" and entry.camera_name == "gate"
+    assert entry.detail["segments"] == 2 and entry.detail["article"] == "A17.2(3)"
+    assert entry.from_us == old[0].start_us and entry.to_us == old[-1].end_us
+    assert verify(site).ok

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from vigil.audit.log import record
 from vigil.clock import US_PER_DAY
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
@@ -35,6 +36,10 @@ _BATCH = 500
 class ExpiryReport:
     expired: dict[str, int] = field(default_factory=dict)  # camera name -> segments
     bytes_freed: int = 0
+
+
+#: Who the audit log names for expiry: the retention run, not a person.
+RETENTION_ACTOR = "system:retention"
 
 
 def _delete_after_days(cam: Camera, for_space: bool) -> int:
@@ -95,6 +100,26 @@ def _expire_batch(ctx: SiteContext, cam: Camera, due: list[Segment], days: int, 
             row = s.get(Segment, d.id)
             assert row is not None
             row.state = SegmentState.EXPIRING
+        # The deletion is an act on recorded material (A17.2(2)): registered with its
+        # chain record, in the same transaction, so neither exists without the other.
+        record(
+            s,
+            ctx,
+            actor=RETENTION_ACTOR,
+            action="retention_expire",
+            camera_id=cam.id,
+            camera_name=cam.name,
+            from_us=min(d.start_us for d in due),
+            to_us=max(d.end_us for d in due),
+            detail={
+                "segments": len(due),
+                "first_seq": due[0].seq,
+                "last_seq": due[-1].seq,
+                "retention_days": cam.retention_days,
+                "deleted_after_days": days,
+                "article": "A17.2(3)",
+            },
+        )
 
 
 def _unlink(
