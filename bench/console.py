@@ -28,9 +28,9 @@ from vigil.context import SiteContext
 from vigil.db.models import Segment
 from vigil.db.sql import sum_int
 from vigil.health.status import camera_states, status
-from vigil.media.fmp4 import read_layout
 from vigil.storage.capacity import DiskGuard
 from vigil.storage.catalog import catalog
+from vigil.storage.fmp4 import read_layout
 from vigil.storage.segment_store import FinishedFile, SegmentStore, fragment_table
 
 SEG_US = 60_000_000

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vigil.context import SiteContext
 from vigil.db.models import Segment
-from vigil.media.fmp4 import read_layout
+from vigil.storage.fmp4 import read_layout
 from vigil.storage.segment_store import FinishedFile, SegmentStore
 
 _CACHE: dict[tuple[int, int], list[Path]] = {}

@@ -30,13 +30,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from vigil import __version__
+from vigil.alarms import raise_alarm
 from vigil.audit.actor import Actor
 from vigil.clock import us_to_iso
 from vigil.config import CONFIG_FILE, DB_FILE
 from vigil.context import SiteContext, restrict_umask
 from vigil.db.models import Camera, Segment
 from vigil.errors import ValidationError, VigilError
-from vigil.health.alarms import raise_alarm
+from vigil.integrity.digest import sha256_file
 from vigil.integrity.seal import seal_now
 from vigil.keys import signing as keys
 from vigil.records.attachments import ATTACHMENTS_DIR
@@ -120,7 +121,7 @@ def _copy_tree(src: Path, dst: Path) -> None:
 
 def _hash_files(root: Path) -> dict[str, str]:
     return {
-        str(p.relative_to(root)): files.sha256_file(p)[0]
+        str(p.relative_to(root)): sha256_file(p)[0]
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.name != MANIFEST
     }

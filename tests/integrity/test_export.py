@@ -32,8 +32,8 @@ from vigil.db.models import ChainEntry, Seal, Segment
 from vigil.errors import NotFoundError, ValidationError, VigilError
 from vigil.export.mp4 import rewrite_moof
 from vigil.export.package import ExportResult, export_clip, verify_export
-from vigil.media.fmp4 import read_layout
 from vigil.media.probe import probe_file
+from vigil.storage.fmp4 import read_layout
 
 S = US_PER_S
 

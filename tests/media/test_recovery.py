@@ -15,8 +15,8 @@ from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import Alarm, Segment
 from vigil.media.ffmpeg import SessionFiles
-from vigil.media.fmp4 import read_layout
-from vigil.storage.recovery import recover_staging
+from vigil.media.recovery import recover_staging
+from vigil.storage.fmp4 import read_layout
 from vigil.storage.segment_store import INTENT_SUFFIX, FinishedFile, SegmentStore
 
 

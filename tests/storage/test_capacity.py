@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.fabricate import commit_clips, make_clips
+from vigil.alarms import active_alarms
 from vigil.audit.site_verify import verify_site as verify
 from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_DAY, FakeClock
 from vigil.context import SiteContext
 from vigil.db.models import Segment
-from vigil.health.alarms import active_alarms
 from vigil.storage.capacity import DiskGuard, disk_space, forecast, recordings_bytes
 
 

@@ -1,4 +1,4 @@
-"""vigil.media.fmp4 against real fragmented MP4s written by the system ffmpeg, checked with ffprobe.
+"""vigil.storage.fmp4 against real fragmented MP4s written by the system ffmpeg, checked with ffprobe.
 
 Files are made by ffmpeg itself; the only hand-made bytes are explicit corruption or re-muxing
 cases (cut-off tails, zero-filled tails, a size-0 mdat, 64-bit box sizes, tfhd defaults moved
@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from vigil.media.fmp4 import (
+from vigil.storage.fmp4 import (
     Fmp4Error,
     Fragment,
     SegmentLayout,

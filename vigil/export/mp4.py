@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from vigil.media.fmp4 import Fragment, SegmentLayout
+from vigil.storage.fmp4 import Fragment, SegmentLayout
 
 _BASE_DATA_OFFSET = 0x000001  # tfhd flag
 _DEFAULT_BASE_IS_MOOF = 0x020000  # tfhd flag

@@ -44,8 +44,8 @@ from vigil.export.mp4 import (
 from vigil.export.proof import ExportIntegrityError, manifest_draft
 from vigil.export.verify import verify_export
 from vigil.integrity.chain import canonical_json
-from vigil.media.fmp4 import Fmp4Error, read_layout
 from vigil.storage.files import durable_rename, fsync_dir
+from vigil.storage.fmp4 import Fmp4Error, read_layout
 
 log = logging.getLogger(__name__)
 

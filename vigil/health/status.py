@@ -6,12 +6,12 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import ColumnElement, func, select
 
+from vigil.alarms import active_alarms
 from vigil.clock import US_PER_DAY, US_PER_HOUR, US_PER_S, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Camera, CameraStatus, Gap, Segment
 from vigil.db.sql import sum_int
 from vigil.db.states import RecorderState, SegmentState
-from vigil.health.alarms import active_alarms
 from vigil.storage.capacity import disk_space, forecast
 from vigil.storage.catalog import LONGEST_SEGMENT_US
 

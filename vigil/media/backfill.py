@@ -17,7 +17,7 @@ from vigil.clock import US_PER_S
 from vigil.context import SiteContext
 from vigil.db.models import Segment
 from vigil.media import ffmpeg
-from vigil.media.fmp4 import read_layout
+from vigil.storage.fmp4 import read_layout
 from vigil.storage.segment_store import FinishedFile, SegmentStore
 
 

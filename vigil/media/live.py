@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vigil.media.fmp4 import Fmp4Error, read_layout
+from vigil.storage.fmp4 import Fmp4Error, read_layout
 
 _PART = re.compile(r"^\d+-\d+\.mp4\.part$")
 

@@ -16,19 +16,19 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vigil.alarms import raise_alarm
 from vigil.audit.actor import SYSTEM
 from vigil.context import SiteContext
 from vigil.db.models import CameraStatus, Gap, Segment
 from vigil.db.states import GapReason, RecorderState
-from vigil.health.alarms import raise_alarm
 from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain
 from vigil.media import ffmpeg
-from vigil.media.fmp4 import Fmp4Error, SegmentLayout, read_layout
 from vigil.media.opener import Opener, open_ffmpeg
+from vigil.media.recovery import forget_session_files, recover_staging
 from vigil.media.session_machine import SessionMachine, place_segment
 from vigil.storage import files as durable
-from vigil.storage.recovery import forget_session_files, recover_staging
+from vigil.storage.fmp4 import Fmp4Error, SegmentLayout, read_layout
 from vigil.storage.segment_store import FinishedFile, SegmentStore
 
 log = logging.getLogger(__name__)

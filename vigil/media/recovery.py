@@ -15,11 +15,11 @@ import logging
 import re
 from pathlib import Path
 
+from vigil.alarms import raise_alarm
 from vigil.context import SiteContext
-from vigil.health.alarms import raise_alarm
 from vigil.media import ffmpeg
-from vigil.media.fmp4 import Fmp4Error, SegmentLayout, truncate_to_whole_fragments
 from vigil.storage import files
+from vigil.storage.fmp4 import Fmp4Error, SegmentLayout, truncate_to_whole_fragments
 from vigil.storage.segment_store import FinishedFile, SegmentStore
 
 log = logging.getLogger(__name__)

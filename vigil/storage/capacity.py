@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from vigil.alarms import clear_alarm, raise_alarm
 from vigil.clock import US_PER_DAY, US_PER_S
 from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
 from vigil.db.sql import sum_int
 from vigil.db.states import SegmentState
-from vigil.health.alarms import clear_alarm, raise_alarm
 from vigil.storage.catalog import LONGEST_SEGMENT_US
 from vigil.storage.usage import indexed_bytes
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from vigil.alarms import raise_alarm
 from vigil.clock import us_to_datetime
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Segment
@@ -27,8 +28,8 @@ from vigil.db.states import SegmentState
 from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain, canonical_json
 from vigil.integrity.digest import sha256_file
-from vigil.media.fmp4 import SegmentLayout, read_layout
 from vigil.storage import files
+from vigil.storage.fmp4 import SegmentLayout, read_layout
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +168,6 @@ class SegmentStore:
 
     def _report_lost(self, camera_id: int, intent: Path, body: dict[str, Any]) -> None:
         """The file vanished between hashing and indexing: keep the evidence, alarm."""
-        from vigil.health.alarms import raise_alarm
-
         dest = self.ctx.quarantine_dir / str(camera_id) / intent.name
         dest.parent.mkdir(parents=True, exist_ok=True)
         files.durable_rename(intent, dest)
