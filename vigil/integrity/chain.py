@@ -1,4 +1,4 @@
-"""Hash chains, pure: the same construction serves camera chains and (later) the audit log.
+"""Hash chains, pure: the same construction serves the camera chains and the audit log.
 
     chain_hash(n) = SHA-256( bytes.fromhex(chain_hash(n-1)) || canonical_json(body(n)) )
     chain_hash(0) = 64 zero hex digits (the genesis value)

@@ -11,8 +11,6 @@ records. The (chain, seq) unique constraint stays as the last guard against a fo
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -24,8 +22,6 @@ from vigil.db.engine import is_write_transaction
 from vigil.db.models import ChainEntry
 from vigil.integrity.chain import GENESIS_HASH, canonical_json, link_hash
 
-_locks: defaultdict[str, threading.RLock] = defaultdict(threading.RLock)
-_locks_guard = threading.Lock()
 _CHAIN_TABLE = cast(Table, ChainEntry.__table__)
 _HEAD = (
     select(ChainEntry.seq, ChainEntry.chain_hash)
@@ -33,13 +29,6 @@ _HEAD = (
     .order_by(ChainEntry.seq.desc())
     .limit(1)
 )
-
-
-def chain_lock(chain: str) -> threading.RLock:
-    """A process-wide lock per chain. No longer needed for correctness (the transaction
-    serialises appends, see the module doc); kept so callers holding it keep working."""
-    with _locks_guard:
-        return _locks[chain]
 
 
 @dataclass(frozen=True)

@@ -279,7 +279,7 @@ class CameraRecorder(threading.Thread):
         chain = camera_chain(self.camera_id)
         body = {"kind": "gap", "camera": self.camera_id, "start_us": start_us,
                 "end_us": end_us, "reason": str(reason)}  # fmt: skip
-        with ledger.chain_lock(chain), self.ctx.sessions.begin() as s:
+        with self.ctx.sessions.begin() as s:
             entry = ledger.append(s, chain, "gap", body, self.ctx.clock.now_us())
             s.add(Gap(camera_id=self.camera_id, seq=entry.seq, start_us=start_us,
                       end_us=end_us, reason=reason))  # fmt: skip

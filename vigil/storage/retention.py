@@ -94,7 +94,7 @@ def _expire_batch(ctx: SiteContext, cam: Camera, due: list[Segment], days: int, 
         "deleted_after_days": days,
         "at_us": now,
     }
-    with ledger.chain_lock(chain), ctx.sessions.begin() as s:
+    with ctx.sessions.begin() as s:
         ledger.append(s, chain, "expiry", body, now)
         for d in due:
             row = s.get(Segment, d.id)

@@ -160,7 +160,7 @@ class SegmentStore:
 
     def _index(self, body: dict[str, Any], row: dict[str, Any]) -> Segment:
         chain = camera_chain(int(body["camera"]))
-        with ledger.chain_lock(chain), self.ctx.sessions.begin() as s:
+        with self.ctx.sessions.begin() as s:
             entry = ledger.append(s, chain, "segment", body, self.ctx.clock.now_us())
             seg = Segment(seq=entry.seq, state=SegmentState.SEALED, **row)
             s.add(seg)
