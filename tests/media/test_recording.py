@@ -25,11 +25,11 @@ from vigil.cameras import CameraRegistry
 from vigil.clock import SystemClock
 from vigil.context import SiteContext
 from vigil.db.models import Alarm, CameraStatus, Segment
-from vigil.media.fmp4 import read_layout
 from vigil.media.probe import count_video_packets, first_packet_is_keyframe, probe_file
 from vigil.media.service import RecordingService
 from vigil.media.simulated import MountSpec, SimulatedCameraServer
 from vigil.storage.catalog import catalog
+from vigil.storage.fmp4 import read_layout
 
 pytestmark = pytest.mark.slow
 
@@ -78,6 +78,19 @@ def open_fragments(staging: Path) -> int:
         except Exception:  # a file ffmpeg has only just opened
             continue
     return best
+
+
+def status_row(ctx: SiteContext) -> CameraStatus:
+    with ctx.sessions() as s:
+        row = s.get(CameraStatus, 1)
+    assert row is not None, "the recorder has written no status yet"
+    return row
+
+
+def recorder_state(ctx: SiteContext) -> str | None:
+    with ctx.sessions() as s:
+        row = s.get(CameraStatus, 1)
+        return None if row is None else row.state
 
 
 def segment_count(ctx: SiteContext) -> int:
@@ -132,7 +145,9 @@ def test_camera_outage_becomes_exactly_one_gap_with_its_bounds(
         camera_server.stop()
         t_stop = time.time_ns() // 1000
         before = segment_count(live_site)
-        time.sleep(5)
+        wait_for(
+            "the recorder to see the camera gone", lambda: recorder_state(live_site) == "offline"
+        )
         camera_server.start()
         t_back = time.time_ns() // 1000
         wait_for("2 segments after the outage", lambda: segment_count(live_site) >= before + 3)
@@ -164,14 +179,16 @@ def test_full_storage_pauses_recording_without_deleting(
             used = int(s.scalar(select(func.sum(Segment.bytes))) or 0)
         live_site.settings = live_site.settings.model_copy(update={"storage_limit_bytes": used})
 
-        def paused() -> bool:
-            with live_site.sessions() as s:
-                row = s.get(CameraStatus, 1)
-                return row is not None and row.state == "paused"
-
-        wait_for("recording to pause", paused, 20)
+        wait_for("recording to pause", lambda: recorder_state(live_site) == "paused", 20)
         held = segment_count(live_site)
-        time.sleep(SEGMENT_S + 2)
+        paused_at_us = status_row(live_site).updated_us
+        # The recorder rechecks the disk every second and says so in its status row: wait
+        # until it has stayed paused for longer than a segment.
+        wait_for(
+            "the recorder to stay paused for a segment's length",
+            lambda: status_row(live_site).updated_us - paused_at_us > (SEGMENT_S + 1) * 1_000_000,
+        )
+        assert status_row(live_site).state == "paused"
         assert segment_count(live_site) == held, "nothing new is recorded while full"
         with live_site.sessions() as s:
             alarms = [(a.kind, a.severity) for a in s.scalars(select(Alarm))]

@@ -43,7 +43,9 @@ def live_server(tmp_path: Path, database_url: str | None) -> Iterator[tuple[Site
                                                log_level="warning"))  # fmt: skip
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
+        deadline = time.monotonic() + 20
         while not server.started:
+            assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.05)
         try:
             yield ctx, f"127.0.0.1:{port}"
