@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,19 @@ def test_profile_form_is_disabled_until_the_profile_arrives(page: Any, console: 
         field = page.get_by_test_id("site-unit_name")
         expect(field).to_be_disabled()
         expect(page.get_by_test_id("site-profile")).to_have_attribute("aria-busy", "true")
-        while not held:
-            page.wait_for_timeout(20)
-        held[0].continue_()
+        deadline = time.monotonic() + 10
+        while not held:  # each round trip lets Playwright dispatch the held route
+            assert time.monotonic() < deadline, "the profile was never requested"
+            page.evaluate("() => 0")
+        with page.expect_response("**/api/v1/site/profile") as arrived:
+            held[0].continue_()
+        arrived.value.finished()
         expect(field).to_be_enabled()
         field.fill("typed after arrival")
-        page.wait_for_timeout(200)  # any late fill from the load would land here
+        # Two painted frames after the profile arrived: any late fill from it has landed.
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         expect(field).to_have_value("typed after arrival")
     finally:
         page.unroute("**/api/v1/site/profile")
