@@ -36,6 +36,7 @@ from vigil.clock import us_to_iso
 from vigil.config import CONFIG_FILE, DB_FILE
 from vigil.context import SiteContext, restrict_umask
 from vigil.db.models import Camera, Segment
+from vigil.db.states import SegmentState
 from vigil.errors import ValidationError, VigilError
 from vigil.integrity.digest import sha256_file
 from vigil.integrity.seal import seal_now
@@ -347,7 +348,7 @@ def _reconcile(ctx: SiteContext, report: RestoreReport) -> None:
     with ctx.sessions() as s:
         known = set(s.scalars(select(Segment.path)))
         cameras = {c.id for c in s.scalars(select(Camera))}
-        sealed = list(s.execute(select(Segment.path).where(Segment.state == "sealed")))
+        sealed = list(s.execute(select(Segment.path).where(Segment.state == SegmentState.SEALED)))
     root = ctx.segments_dir
     store = SegmentStore(ctx)
     unknown: list[tuple[int, int, Path]] = []

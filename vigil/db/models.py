@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from vigil.db.states import SegmentState
+
 
 class Base(DeclarativeBase):
     pass
@@ -82,7 +84,7 @@ class Segment(Base):
     """SHA-256 of the whole file (hex), also in the chain body: `vigil verify` re-hashes it."""
     path: Mapped[str] = mapped_column(Text, nullable=False)
     """Storage key under `HOME/segments/`: `<camera_id>/<YYYY-MM-DD>/<start_us>.mp4` (UTC day)."""
-    state: Mapped[str] = mapped_column(String(16), nullable=False, default="sealed")
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default=SegmentState.SEALED)
     """`SegmentState`: sealed (committed), expiring (retention over, expiry chained, file
     not yet deleted) or expired (file deleted, the row and its link kept); only forward."""
     codec: Mapped[str] = mapped_column(String(8), nullable=False)

@@ -121,7 +121,7 @@ def sited_cameras(ctx: SiteContext) -> list[SitedCamera]:
         SitedCamera(
             v.camera,
             v.location_type,
-            states.get(v.camera, "not_recording"),
+            states.get(v.camera, RecorderState.NOT_RECORDING),
             v.sign_installed,
             v.reference_approved,
         )
