@@ -54,8 +54,19 @@ class Settings(BaseModel):
         ge=0,
         description="Optional quota on the bytes recordings may occupy (for shared disks).",
     )
-    reconnect_min_s: float = Field(1.0, gt=0, le=60, description="First reconnect delay.")
-    reconnect_max_s: float = Field(30.0, gt=0, le=600, description="Cap of the reconnect backoff.")
+    reconnect_min_s: float = Field(
+        1.0,
+        gt=0,
+        le=5,
+        description="Wait between probes of a camera in the first 3 minutes after it went out.",
+    )
+    reconnect_max_s: float = Field(
+        5.0,
+        gt=0,
+        le=5,
+        description="Wait between probes of a camera out for longer; at most 5 s, so recording "
+        "resumes within seconds of its return.",
+    )
     stall_timeout_s: float = Field(
         10.0, ge=2, le=120, description="A camera sending nothing this long is reconnected."
     )

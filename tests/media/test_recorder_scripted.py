@@ -240,3 +240,29 @@ def test_a_recorder_starting_on_full_storage_waits_and_records_a_disk_full_gap(
     gaps = [(g.start_us, g.end_us, g.reason) for g in run.catalog().gaps]
     # The wait for room is the latest reason nothing was recorded, so it names the gap.
     assert gaps == [(us(before.opened_us, 3), after.opened_us, GapReason.DISK_FULL)]
+
+
+def test_a_camera_that_is_out_is_probed_every_second_then_never_slower_than_every_5_s(
+    rsite: SiteContext, clock: FakeClock, clip: Path
+) -> None:
+    # The camera records 4 s, is out for ~6 minutes (each probe: ffmpeg fails on its
+    # first read), then comes back. No exponential backoff: a short outage costs at most
+    # one probe interval of footage after the camera returns.
+    probes = 200
+    out = [SessionScript([]) for _ in range(probes)]
+    run = recorder(rsite, clock, clip, [SessionScript(steady(4)), *out, SessionScript(steady(4))])
+    run.recorder.run()
+    first, *failed, back = run.opener.sessions
+    waits = run.wait.waited_s[: probes + 1]
+    assert len(waits) == probes + 1
+    # Each wait is known by when it started: the session before it ended one tick after
+    # it opened (failed probes) or at its last tick (the first session).
+    went_us = us(first.opened_us, 5)
+    starts_s = [(s.opened_us - went_us) / US_PER_S for s in failed]
+    fast = [w for w, t in zip(waits[1:], starts_s, strict=True) if t + 1 < 180]
+    slow = [w for w, t in zip(waits[1:], starts_s, strict=True) if t + 1 >= 180]
+    assert waits[0] == RECONNECT_MIN_S
+    assert fast and all(w == RECONNECT_MIN_S for w in fast), "about every second at first"
+    assert slow and all(w == 5.0 for w in slow), "then never slower than every 5 s"
+    gaps = [(g.start_us, g.end_us, g.reason) for g in run.catalog().gaps]
+    assert gaps == [(us(first.opened_us, 4), back.opened_us, GapReason.CAMERA_OFFLINE)]

@@ -26,7 +26,7 @@ from vigil.integrity.chain import camera_chain
 from vigil.media import ffmpeg
 from vigil.media.opener import Opener, open_ffmpeg
 from vigil.media.recovery import forget_session_files, recover_staging
-from vigil.media.session_machine import SessionMachine, place_segment
+from vigil.media.session_machine import ReconnectSchedule, SessionMachine, place_segment
 from vigil.storage import files as durable
 from vigil.storage.fmp4 import Fmp4Error, SegmentLayout, read_layout
 from vigil.storage.segment_store import FinishedFile, SegmentStore
@@ -113,24 +113,26 @@ class CameraRecorder(threading.Thread):
 
     def _loop(self) -> None:
         s = self.ctx.settings
-        backoff_s = s.reconnect_min_s
+        schedule = ReconnectSchedule(s.reconnect_min_s, s.reconnect_max_s)
         while not self.stop_event.is_set():
             if not self.recording_allowed():
                 self._set_state(RecorderState.PAUSED, "disk full: recording of new material paused")
                 self._pending_gap_reason = GapReason.DISK_FULL
+                schedule.reset()
                 self._wait(_PAUSED_POLL_S)
                 continue
             outcome = self._record_session()
             if self.stop_event.is_set():
                 break
-            if outcome.segments:
-                backoff_s = s.reconnect_min_s
             self._pending_gap_reason = outcome.reason
             self._set_state(
                 RecorderState.OFFLINE, outcome.error or "camera not reachable; reconnecting"
             )
-            self._wait(backoff_s)
-            backoff_s = min(backoff_s * 2, s.reconnect_max_s)
+            self._wait(
+                schedule.after_session(
+                    mono_s=self.ctx.clock.monotonic_s(), recorded=outcome.segments > 0
+                )
+            )
         self._set_state(RecorderState.STOPPED, "")
 
     # -- one connection ------------------------------------------------------------------

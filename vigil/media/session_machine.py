@@ -27,6 +27,10 @@ STALL_GRACE_S = 5.0
 #: stalled ffmpeg is blocked on the network and has nothing left to write.
 FINISH_TIMEOUT_S = {GapReason.CAMERA_STALLED: 3.0}
 DEFAULT_FINISH_TIMEOUT_S = 10.0
+#: For this long after a camera stopped recording it is probed every `reconnect_min_s`:
+#: most outages are short, and every second between its return and the next probe is
+#: footage lost for nothing. After that every `reconnect_max_s` (at most 5 s).
+FAST_PROBING_S = 180.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,33 @@ class SessionMachine:
     def drift_ms(self) -> int | None:
         drift = self.estimator.drift_us()
         return None if drift is None else drift // 1000
+
+
+@dataclass
+class ReconnectSchedule:
+    """How long to wait before probing a camera that is out again.
+
+    No exponential backoff: a probe is one ffmpeg start that fails in milliseconds, so
+    probing often costs little, while a long wait costs footage once the camera is back.
+    """
+
+    min_s: float
+    max_s: float
+    #: When the camera last stopped recording (monotonic seconds); None: not out.
+    out_since_mono_s: float | None = None
+
+    def after_session(self, *, mono_s: float, recorded: bool) -> float:
+        """The wait after a session that ended at `mono_s`; `recorded`: it committed
+        segments, so the outage starts now."""
+        if recorded or self.out_since_mono_s is None:
+            self.out_since_mono_s = mono_s
+        if mono_s - self.out_since_mono_s < FAST_PROBING_S:
+            return min(self.min_s, self.max_s)
+        return self.max_s
+
+    def reset(self) -> None:
+        """Recording stopped for another reason (a pause): the next outage starts afresh."""
+        self.out_since_mono_s = None
 
 
 @dataclass(frozen=True)
