@@ -45,7 +45,8 @@ def test_report_json_pdf_verify_and_filing_form(cli_env: dict[str, str], tmp_pat
     acts = json.loads(
         vigil(cli_env, "audit", "list", "--json", "--action", "compliance_report").stdout
     )
-    assert len(acts) == 1 and acts[0]["destination"].endswith("r.pdf")
+    assert len(acts) == 1
+    assert [Path(d).name for d in acts[0]["destination"].split(", ")] == ["r.pdf", "r.json"]
 
 
 def test_filing_form_pdf_from_the_cli(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -75,3 +76,17 @@ def test_filing_form_pdf_from_the_cli(cli_env: dict[str, str], tmp_path: Path) -
         check=True,
     ).stdout
     assert "某某大酒店" in text and "备案" in text and "已逾期" in text and "2017-03-02" in text
+
+
+def test_a_report_is_registered_before_it_is_written_and_a_failed_write_says_so(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    vigil(cli_env, "init")
+    target = tmp_path / "no-such-folder" / "report.pdf"
+    failed = vigil(cli_env, "compliance", "report", "--pdf", str(target), ok=False)
+    assert failed.returncode != 0 and "pdf" in failed.stderr and not target.exists()
+    entries = json.loads(
+        vigil(cli_env, "audit", "list", "--json", "--action", "compliance_report").stdout
+    )
+    assert [e["result"] for e in entries] == ["ok", "failed"]
+    assert entries[1]["destination"] == str(target) and entries[1]["detail"]["error"]

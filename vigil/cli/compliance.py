@@ -16,6 +16,7 @@ from rich.table import Table
 
 from vigil.cli.common import console, err_console, open_site, print_json, register
 from vigil.compliance import DEFAULT_PERIOD_DAYS, build_report, report_bytes, verify_report
+from vigil.context import SiteContext
 from vigil.errors import ValidationError, VigilError
 
 compliance_app = typer.Typer(
@@ -27,11 +28,22 @@ filing_app = typer.Typer(help="The filing form (备案表, A13.2).", no_args_is_
 _COLOUR = {"met": "green", "not_met": "red", "needs_evidence": "yellow"}
 
 
-def _write(path: Path, data: bytes, field: str) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise ValidationError(f"cannot write {path}: {exc.strerror}", field=field) from None
+def _registered_write(
+    ctx: SiteContext, action: str, files: list[tuple[Path, bytes, str]], detail: dict[str, Any]
+) -> None:
+    """Register the copy first (A17.2(2)): if the entry can't be written, nothing is written.
+    A write that then fails is registered as failed before the error is shown."""
+    destination = ", ".join(str(path) for path, _, _ in files)
+    register(ctx, action, destination=destination, detail=detail)
+    for path, data, field in files:
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            register(
+                ctx, action, result="failed", destination=str(path),
+                detail={**detail, "error": exc.strerror or str(exc)},
+            )  # fmt: skip
+            raise ValidationError(f"cannot write {path}: {exc.strerror}", field=field) from None
 
 
 def _print_report(report: dict[str, Any]) -> None:
@@ -82,15 +94,16 @@ def report_cmd(
         "summary": report["summary"],
         "signature_sha256": report["signature"]["sha256"],
     }
+    files: list[tuple[Path, bytes, str]] = []
     if pdf is not None:
         from vigil.compliance.pdf import render_report_pdf
 
         data = render_report_pdf(report)
-        _write(pdf, data, "pdf")
+        files.append((pdf, data, "pdf"))
         detail["pdf_sha256"] = hashlib.sha256(data).hexdigest()
     if out is not None:
-        _write(out, report_bytes(report), "out")
-    register(ctx, "compliance_report", destination=str(pdf or out or ""), detail=detail)
+        files.append((out, report_bytes(report), "out"))
+    _registered_write(ctx, "compliance_report", files, detail)
     if as_json:
         sys.stdout.write(report_bytes(report).decode("utf-8"))
         sys.stdout.flush()
@@ -148,11 +161,12 @@ def form_cmd(
     ctx = open_site()
     form = filing_form(ctx)
     detail: dict[str, Any] = {"deadline": form["deadline"].get("state")}
+    files: list[tuple[Path, bytes, str]] = []
     if pdf is not None:
         data = render_filing_pdf(form)
-        _write(pdf, data, "pdf")
+        files.append((pdf, data, "pdf"))
         detail["pdf_sha256"] = hashlib.sha256(data).hexdigest()
-    register(ctx, "filing_form", destination=str(pdf or ""), detail=detail)
+    _registered_write(ctx, "filing_form", files, detail)
     if as_json:
         print_json(form)
         return
