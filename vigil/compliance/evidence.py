@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from vigil.clock import US_PER_DAY, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Alarm, Camera, Seal, Segment
+from vigil.db.states import SegmentState
 from vigil.records import coverage as coverage_mod
 from vigil.records import maintenance, positions, profile, room, shifts, siting, staff
 from vigil.records.attachments import citations
@@ -136,7 +137,7 @@ def cameras(ctx: SiteContext) -> list[CameraFacts]:
             int(cam_id): (int(n), oldest)
             for cam_id, n, oldest in s.execute(
                 select(Segment.camera_id, func.count(), func.min(Segment.start_us))
-                .where(Segment.state == "sealed")
+                .where(Segment.state == SegmentState.SEALED)
                 .group_by(Segment.camera_id)
             )
         }

@@ -7,6 +7,7 @@ from vigil.clock import us_to_iso
 from vigil.compliance.findings import Evidence, Finding, Status, Text, met, no_camera
 from vigil.compliance.findings import names as _names
 from vigil.compliance.findings import names_zh as _names_zh
+from vigil.db.states import RecorderState
 from vigil.regulation.retention import MIN_RETENTION_DAYS
 
 # --- A14, A16: signs, fixed view, safe operation -------------------------------------------
@@ -72,7 +73,7 @@ def check_a14(ev: Evidence) -> Finding:
 
 def check_a16_1(ev: Evidence) -> Finding:
     m = ev.maintenance
-    down = sorted(n for n, st in ev.camera_states.items() if st != "recording")
+    down = sorted(n for n, st in ev.camera_states.items() if st != RecorderState.RECORDING)
     last = {k: us_to_iso(v) for k, v in m.last.items()}
     figures = {
         "cameras_not_recording": down,
