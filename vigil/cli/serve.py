@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +17,12 @@ from vigil.context import SiteContext
 from vigil.errors import ValidationError
 from vigil.media.service import RecordingService
 from vigil.storage.locks import HomeLock
+
+if TYPE_CHECKING:
+    import uvicorn
+
+#: How long open requests and live sockets may take to end after SIGTERM.
+SHUTDOWN_GRACE_S = 3
 
 
 def _is_loopback(host: str) -> bool:
@@ -62,6 +71,9 @@ def run_server(
         ssl_certfile=str(cert) if cert else None,
         ssl_keyfile=str(key) if key else None,
         ws_max_size=1 << 20,
+        # Bounded shutdown: connections still open this long after SIGTERM are dropped,
+        # so the recorders always get to close their segments before systemd's SIGKILL.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, which
         # would let any local process pose as any address: only configured proxies.
         proxy_headers=bool(ctx.settings.forwarded_allow_ips),
@@ -72,7 +84,7 @@ def run_server(
         timer = threading.Timer(stop_after_s, lambda: setattr(server, "should_exit", True))
         timer.daemon = True
         timer.start()
-    with HomeLock(ctx.home) if record else _nothing():
+    with HomeLock(ctx.home) if record else _nothing(), _sigterm_stops(server):
         if svc is not None:
             svc.start()
         try:
@@ -81,6 +93,24 @@ def run_server(
             if svc is not None:
                 console.print("stopping: closing open segments…")
                 svc.shutdown()
+
+
+@contextlib.contextmanager
+def _sigterm_stops(server: uvicorn.Server) -> Iterator[None]:
+    """SIGTERM asks the server to stop, and then lets the recorders close their segments.
+
+    uvicorn handles SIGTERM while it serves, and afterwards raises it again under the
+    handler it found: with the default one the process would die there, before the
+    recorders' shutdown. This handler is the one it finds.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _nothing:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +43,15 @@ class LiveTail:
     codec: str = ""
     chunks_sent: int = field(default=0)
     _joining: bool = True
+    #: `poll` runs in a worker thread; a socket that ends must not close the descriptor
+    #: under a poll still reading it (the number could be reused by another open).
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
@@ -82,12 +90,16 @@ class LiveTail:
 
     def poll(self) -> list[bytes]:
         """New chunks since the last call (the first is the init segment)."""
+        with self._lock:
+            return self._poll()
+
+    def _poll(self) -> list[bytes]:
         chunks = self._read_new()
         newest = self._newest()
         if newest is not None and newest != self._name:
             if self._fd is not None:
                 chunks += self._read_new()  # the old file's last fragment
-                self.close()
+                self._close()
             try:
                 self._fd = os.open(self.staging / newest, os.O_RDONLY)
             except FileNotFoundError:
