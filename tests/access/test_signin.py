@@ -54,8 +54,8 @@ def test_lockout_after_five_failures_and_release_after_fifteen_minutes(
     site: SiteContext, clock: FakeClock
 ) -> None:
     add_user(site)
-    for i in range(MAX_FAILURES - 1):  # from several addresses: the count is per account
-        assert type(attempt(site, "alice", "wrong-password-1", f"10.0.0.{i}")) is AuthError
+    for _ in range(MAX_FAILURES - 1):
+        assert type(attempt(site, "alice", "wrong-password-1")) is AuthError
     locked = attempt(site, "alice", "wrong-password-1")
     assert isinstance(locked, LockedError) and locked.code == "locked"
     until = clock.now_us() + LOCKOUT_US
@@ -68,7 +68,59 @@ def test_lockout_after_five_failures_and_release_after_fifteen_minutes(
     assert UserRegistry(site).authenticate("alice", PASSWORD, ADDR).username == "alice"
     lockouts = audit_rows(site, "lockout")
     assert len(lockouts) == 1 and lockouts[0]["detail"]["locked_until_us"] == until
+    assert lockouts[0]["client_addr"] == ADDR
     assert [e["result"] for e in audit_rows(site, "login")] == ["failed"] * 5 + ["locked", "ok"]
+
+
+def test_guessing_from_one_address_does_not_lock_out_the_others(
+    site: SiteContext, clock: FakeClock
+) -> None:
+    """The only administrator, guessed at from one address, still signs in from hers."""
+    add_user(site, "root", "administrator")
+    reg = UserRegistry(site)
+    for _ in range(MAX_FAILURES):
+        attempt(site, "root", "wrong-password-1", "203.0.113.66")
+    assert isinstance(attempt(site, "root", PASSWORD, "203.0.113.66"), LockedError)
+    assert reg.authenticate("root", PASSWORD, ADDR).username == "root"  # her own address
+    # failures spread over addresses do not add up to a lock of any of them
+    for i in range(MAX_FAILURES):
+        assert type(attempt(site, "root", "wrong-password-1", f"10.0.0.{i}")) is AuthError
+    assert reg.authenticate("root", PASSWORD, "10.0.0.0").username == "root"
+    # an enable (the CLI's reset, `vigil user enable`) lifts the lock of every address
+    reg.enable("root", actor="cli:owner")
+    assert reg.authenticate("root", PASSWORD, "203.0.113.66").username == "root"
+    [enable] = audit_rows(site, "user_enable")
+    assert enable["detail"]["locks_lifted"] >= 1
+
+
+def test_refusals_of_a_rate_limited_address_are_registered_once_per_minute(
+    site: SiteContext, clock: FakeClock
+) -> None:
+    """A rate-limited client hammering the sign-in writes two entries a minute (the first
+    refusal, then the count of the rest), not one per request (A17.2(2) register kept
+    readable)."""
+    add_user(site)
+    flooder = "198.51.100.7"
+    for i in range(ADDR_MAX_FAILURES):
+        attempt(site, f"nobody{i}", "wrong-password-1", flooder)
+    before = len(audit_rows(site))
+    clock.set(clock.now_us() - clock.now_us() % 60_000_000 + 60_000_000)  # a minute starts
+    for _ in range(50):
+        assert isinstance(attempt(site, "alice", "x", flooder), RateLimitedError)
+        clock.advance(seconds=0.5)  # 25 s: all in one minute
+    limited = audit_rows(site)[before:]
+    assert [(e["actor"], e["result"]) for e in limited] == [("alice", "rate_limited")]
+    # the minute closes: the next sign-in attempt, from anywhere, registers the count
+    clock.advance(seconds=40)
+    UserRegistry(site).authenticate("alice", PASSWORD, ADDR)
+    after = audit_rows(site)[before:]
+    summary = [e for e in after if e["actor"] == "anonymous"]
+    assert len(summary) == 1 and summary[0]["detail"]["refusals"] == 49
+    assert summary[0]["client_addr"] == flooder and summary[0]["result"] == "rate_limited"
+    assert len(after) == 3  # first refusal, the count of the others, alice's sign-in
+    # a new minute of refusals starts with an entry of its own
+    attempt(site, "alice", "x", flooder)
+    assert audit_rows(site)[-1]["actor"] == "alice"
 
 
 def test_success_resets_the_count_of_failures(site: SiteContext) -> None:

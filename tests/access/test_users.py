@@ -173,3 +173,17 @@ def test_grant_refusals_name_the_field(site: SiteContext, reg: UserRegistry) -> 
     reg.revoke_camera("maint", "lobby", actor="x")  # a removed camera's rights can be revoked
     with site.sessions() as s:
         assert s.scalars(select(CameraRight)).all() == []
+
+
+def test_a_refused_part_of_a_change_leaves_every_part_undone(site: SiteContext) -> None:
+    """One PATCH of the last administrator: new password + demotion. The demotion is
+    refused, so the password, her sessions and the register stay as they were."""
+    reg = UserRegistry(site)
+    root = reg.add("root", PASSWORD, "administrator", actor="cli:owner")
+    token, _ = SessionStore(site).create(root.id, "127.0.0.1")
+    entries = len(audit_rows(site))
+    with pytest.raises(ConflictError):
+        reg.change("root", password="brand-new-pass-9", role="monitor", actor="root")
+    assert reg.authenticate("root", PASSWORD, "127.0.0.1").username == "root"
+    assert SessionStore(site).validate(token) is not None
+    assert [e["action"] for e in audit_rows(site)[entries:]] == ["login"]

@@ -16,7 +16,13 @@ from vigil.access.passwords import check_policy, hash_password
 from vigil.access.roles import ROLE_PERMISSIONS, CameraRights, Permission, Role
 from vigil.access.roster import departed_accounts
 from vigil.access.sessions import revoke_user_sessions
-from vigil.access.signin import AuthError, LockedError, RateLimitedError, authenticate
+from vigil.access.signin import (
+    AuthError,
+    LockedError,
+    RateLimitedError,
+    authenticate,
+    clear_locks,
+)
 from vigil.access.views import UserView, check_username, load_view
 from vigil.audit.log import record
 from vigil.context import SiteContext
@@ -103,7 +109,6 @@ class UserRegistry:
                 disabled=False,
                 created_us=now,
                 password_changed_us=now,
-                failed_logins=0,
             )
             s.add(user)
             s.flush()
@@ -113,59 +118,63 @@ class UserRegistry:
 
     def disable(self, username: str, *, actor: str) -> UserView:
         """Refuse the user's sign-ins, sessions and tokens (kept, for the record)."""
-        with self.ctx.sessions.begin() as s:
-            user = self._row(s, username)
-            self._keep_an_administrator(s, user, "disable")
-            user.disabled = True
-            revoke_user_sessions(s, user.id)
-            view = load_view(s, user)
-            self._audit(s, actor, "user_disable", username)
-        return view
+        return self.change(username, disabled=True, actor=actor)
 
     def enable(self, username: str, *, actor: str) -> UserView:
-        """Allow the user to sign in again; also lifts a lock-out."""
-        with self.ctx.sessions.begin() as s:
-            user = self._row(s, username)
-            was_disabled, was_locked_until = user.disabled, user.locked_until_us
-            user.disabled = False
-            user.failed_logins = 0
-            user.locked_until_us = None
-            view = load_view(s, user)
-            self._audit(
-                s,
-                actor,
-                "user_enable",
-                username,
-                was_disabled=was_disabled,
-                was_locked_until_us=was_locked_until,
-            )
-        return view
+        """Allow the user to sign in again; also lifts every lock-out of the account."""
+        return self.change(username, disabled=False, actor=actor)
 
     def set_password(self, username: str, new_password: str, *, actor: str) -> UserView:
-        """Change the password, lift a lock-out and sign out every web session of the user."""
-        check_policy(new_password, username)
-        password_hash = hash_password(new_password)
-        with self.ctx.sessions.begin() as s:
-            user = self._row(s, username)
-            user.password_hash = password_hash
-            user.password_changed_us = self.ctx.clock.now_us()
-            user.failed_logins = 0
-            user.locked_until_us = None
-            revoked = revoke_user_sessions(s, user.id)
-            view = load_view(s, user)
-            self._audit(s, actor, "user_password", username, sessions_revoked=revoked)
-        return view
+        """Change the password, lift lock-outs and sign out every web session of the user."""
+        return self.change(username, password=new_password, actor=actor)
 
     def set_role(self, username: str, role: Role | str, *, actor: str) -> UserView:
-        the_role = Role.parse(role)
+        return self.change(username, role=role, actor=actor)
+
+    def change(
+        self,
+        username: str,
+        *,
+        password: str | None = None,
+        role: Role | str | None = None,
+        disabled: bool | None = None,
+        actor: str,
+    ) -> UserView:
+        """Apply several changes to one account in ONE transaction: all of them, each with
+        its audit entry, or none (a refused role change leaves the password as it was)."""
+        the_role = Role.parse(role) if role is not None else None
+        password_hash = None
+        if password is not None:
+            check_policy(password, username)
+            password_hash = hash_password(password)
         with self.ctx.sessions.begin() as s:
             user = self._row(s, username)
-            old = user.role
-            if the_role is not Role.ADMINISTRATOR:
-                self._keep_an_administrator(s, user, "demote")
-            user.role = the_role.value
+            if password_hash is not None:
+                user.password_hash = password_hash
+                user.password_changed_us = self.ctx.clock.now_us()
+                lifted = clear_locks(s, user.id)
+                revoked = revoke_user_sessions(s, user.id)
+                self._audit(s, actor, "user_password", username, sessions_revoked=revoked,
+                            locks_lifted=lifted)  # fmt: skip
+            if the_role is not None:
+                old = user.role
+                if the_role is not Role.ADMINISTRATOR:
+                    self._keep_an_administrator(s, user, "demote")
+                user.role = the_role.value
+                self._audit(s, actor, "user_role", username, old_role=old, role=the_role.value)
+            if disabled is True:
+                self._keep_an_administrator(s, user, "disable")
+                user.disabled = True
+                revoke_user_sessions(s, user.id)
+                self._audit(s, actor, "user_disable", username)
+            elif disabled is False:
+                was_disabled = user.disabled
+                user.disabled = False
+                lifted = clear_locks(s, user.id)
+                self._audit(s, actor, "user_enable", username, was_disabled=was_disabled,
+                            locks_lifted=lifted)  # fmt: skip
+            s.flush()
             view = load_view(s, user)
-            self._audit(s, actor, "user_role", username, old_role=old, role=the_role.value)
         return view
 
     def grant(

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vigil.access.roles import CameraRights, Role
-from vigil.db.models import CameraRight, User
+from vigil.db.models import CameraRight, LoginLock, User
 from vigil.errors import ValidationError
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
@@ -27,7 +27,7 @@ class UserView:
     role: Role
     disabled: bool
     created_us: int
-    locked_until_us: int | None
+    locked_until_us: int | None  # the latest lock-out from any one client address
     rights: dict[int, CameraRights] = field(default_factory=dict)
 
     def locked(self, now_us: int) -> bool:
@@ -53,6 +53,10 @@ def check_username(username: str, *, field: str = "username") -> str:
 def load_view(session: Session, user: User) -> UserView:
     rows = session.scalars(select(CameraRight).where(CameraRight.user_id == user.id))
     rights = {r.camera_id: CameraRights(r.live, r.playback, r.export) for r in rows}
+    # The latest lock-out of the account from any one client address (they are per address)
+    locked_until = session.scalar(
+        select(func.max(LoginLock.locked_until_us)).where(LoginLock.user_id == user.id)
+    )
     return UserView(
         id=user.id,
         username=user.username,
@@ -60,6 +64,6 @@ def load_view(session: Session, user: User) -> UserView:
         role=Role.parse(user.role),
         disabled=user.disabled,
         created_us=user.created_us,
-        locked_until_us=user.locked_until_us,
+        locked_until_us=locked_until,
         rights=rights,
     )

@@ -114,7 +114,7 @@ def list_(as_json: JsonOpt = False) -> None:
         elif u.id in departed:
             state = f"refused: left the roster on {departed[u.id]} (A16(4))"
         elif u.locked(now) and u.locked_until_us is not None:
-            state = f"locked until {us_to_iso(u.locked_until_us)}"
+            state = f"locked from an address until {us_to_iso(u.locked_until_us)}"
         else:
             state = "active"
         table.add_row(u.username, u.display_name, f"{u.role.value} ({u.role.label_zh})", state,
@@ -131,7 +131,7 @@ def disable(username: str) -> None:
 
 @user_app.command("enable")
 def enable(username: str) -> None:
-    """Let a disabled or locked-out user sign in again."""
+    """Let a disabled user sign in again; lifts its lock-outs from every address."""
     UserRegistry(open_site()).enable(username, actor=actor())
     console.print(f"enabled user [bold]{username}[/bold]")
 

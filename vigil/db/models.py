@@ -189,8 +189,6 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
     password_changed_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    locked_until_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class CameraRight(Base):
@@ -242,6 +240,30 @@ class LoginFailure(Base):
     client_addr: Mapped[str] = mapped_column(String(64), nullable=False)
     username: Mapped[str] = mapped_column(String(64), nullable=False)
     at_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class LoginLock(Base):
+    """Consecutive wrong passwords for one account from one client address, and the
+    lock-out they earned: per (account, address), so guessing from one address cannot
+    lock the account out of the addresses its owner signs in from (migration 0006)."""
+
+    __tablename__ = "login_locks"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    client_addr: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_failure_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    locked_until_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class LoginRefusal(Base):
+    """Sign-ins refused without a check because their address is rate-limited, counted
+    per address and minute: the first of a minute is registered, the others are counted
+    here and registered as one summary entry when the minute has closed (migration 0006)."""
+
+    __tablename__ = "login_refusals"
+    client_addr: Mapped[str] = mapped_column(String(64), primary_key=True)
+    minute_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    suppressed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class AuditEntry(Base):

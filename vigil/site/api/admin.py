@@ -69,16 +69,11 @@ def change_user(
     username: str, body: UserChange, request: Request, who: ManagesUsers
 ) -> dict[str, Any]:
     reg = UserRegistry(site(request))
-    actor = who.user.username
-    if body.password is not None:
-        reg.set_password(username, body.password, actor=actor)
-    if body.role is not None:
-        reg.set_role(username, body.role, actor=actor)
-    if body.disabled is True:
-        reg.disable(username, actor=actor)
-    elif body.disabled is False:
-        reg.enable(username, actor=actor)
-    return _user(reg.get(username), reg.departed())
+    # one transaction: a refused part (the last administrator's demotion) leaves the
+    # password, the sessions and everything else as they were
+    changed = reg.change(username, password=body.password, role=body.role,
+                         disabled=body.disabled, actor=who.user.username)  # fmt: skip
+    return _user(changed, reg.departed())
 
 
 @router.put("/users/{username}/cameras/{camera}")
