@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import site_settings
+from vigil.alarms import active_alarms
 from vigil.audit.site_verify import verify_site as verify
 from vigil.cameras import CameraRegistry
 from vigil.clock import SystemClock
@@ -203,6 +204,70 @@ def test_full_storage_pauses_recording_without_deleting(
     assert [g.reason for g in cat.gaps] == ["disk_full"]
     assert all(Path(s.path).exists() for s in cat.segments)
     assert verify(live_site).ok
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Iterator[Path]:
+    """A real 40 MB filesystem (tmpfs), unmounted afterwards."""
+    mount_point = tmp_path / "fs"
+    mount_point.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {done.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_full_disk_pauses_recording_and_space_returning_resumes_it_with_an_exact_gap(
+    small_fs: Path, database_url: str | None, camera_server: SimulatedCameraServer
+) -> None:
+    min_free_bytes = 10 << 20
+    settings = site_settings(database_url, **{**FAST, "min_free_bytes": min_free_bytes})
+    site = SiteContext.init(small_fs / "home", SystemClock(), settings=settings)
+    ballast = small_fs / "ballast"
+    try:
+        CameraRegistry(site).add("cam", camera_server.url("cam"))
+        svc = RecordingService(site)
+        svc.start()
+        try:
+            wait_for("2 segments", lambda: segment_count(site) >= 2)
+            # Leave 5 MB free: under min_free_bytes, but room for the index to go on.
+            free = os.statvfs(small_fs).f_bavail * os.statvfs(small_fs).f_frsize
+            with open(ballast, "wb") as fh:
+                fh.write(b"\0" * (free - (5 << 20)))
+            wait_for("recording to pause", lambda: recorder_state(site) == "paused", 30)
+            held = segment_count(site)
+            assert ("disk_full", "critical") in [(a.kind, a.severity) for a in active_alarms(site)]
+            paused_at_us = status_row(site).since_us
+            wait_for(
+                "the pause to outlast a segment",
+                lambda: time.time_ns() // 1000 - paused_at_us > (SEGMENT_S + 1) * 1_000_000,
+            )
+            assert recorder_state(site) == "paused"
+            assert segment_count(site) == held, "nothing new is recorded while full"
+            ballast.unlink()
+            wait_for("recording to resume", lambda: segment_count(site) >= held + 2, 60)
+            assert "disk_full" not in [a.kind for a in active_alarms(site)]
+        finally:
+            svc.shutdown()
+        cat = catalog(site, "cam")
+        assert [g.reason for g in cat.gaps] == ["disk_full"]
+        (gap,) = cat.gaps
+        before = [s for s in cat.segments if s.end_us <= gap.start_us]
+        after = [s for s in cat.segments if s.start_us >= gap.end_us]
+        assert before[-1].end_us == gap.start_us, "the gap starts where the last segment ended"
+        assert after[0].start_us == gap.end_us, "and ends where the first new one starts"
+        assert len(before) + len(after) == len(cat.segments)
+        assert verify(site).ok
+    finally:
+        site.close()
 
 
 def test_recorder_killed_mid_segment_loses_at_most_one_fragment(

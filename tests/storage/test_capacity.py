@@ -12,7 +12,15 @@ from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_DAY, FakeClock
 from vigil.context import SiteContext
 from vigil.db.models import Segment
-from vigil.storage.capacity import DiskGuard, disk_space, forecast, recordings_bytes
+from vigil.storage.capacity import (
+    PAUSED_RECHECK_S,
+    DiskGuard,
+    DiskSpace,
+    disk_space,
+    forecast,
+    recordings_bytes,
+    should_pause,
+)
 
 
 def limit_site(site: SiteContext, limit: int | None) -> None:
@@ -70,6 +78,49 @@ def test_guard_resumes_when_space_returns(
     guard.refresh()
     assert guard.recording_allowed()
     assert active_alarms(site) == []
+
+
+def test_while_paused_the_recorders_checks_see_space_return_without_the_service_loop(
+    site: SiteContext, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cam = CameraRegistry(site).add("lobby", "rtsp://127.0.0.1/l")
+    commit_clips(site, cam.id, make_clips(tmp_path_factory.getbasetemp(), 2), clock.now_us())
+    limit_site(site, 1)
+    guard = DiskGuard(site)
+    guard.refresh()
+    assert not guard.recording_allowed()
+    limit_site(site, None)
+    # No refresh by the service's loop from here on: only the recorders ask.
+    assert not guard.recording_allowed(), "looked at just now"
+    clock.advance(seconds=PAUSED_RECHECK_S)
+    assert guard.recording_allowed()
+    assert active_alarms(site) == []
+
+
+MB = 1 << 20
+
+
+@pytest.mark.parametrize(
+    ("capacity_mb", "headroom_mb", "paused_before", "paused_after"),
+    [
+        (40, 0, False, True),  # nothing left: pause
+        (40, 25, True, False),  # a 40 MB disk with 25 MB back resumes
+        (40, 2, True, True),  # 2 MB is under 40/16 MB: stays paused (no flapping)
+        (40, 2, False, False),  # ... but does not pause a recording camera
+        (1 << 20, 100, True, False),  # a 1 TB disk resumes over 64 MB
+        (1 << 20, 60, True, True),
+    ],
+)
+def test_the_pause_ends_with_a_margin_that_fits_the_disk(
+    capacity_mb: int, headroom_mb: int, paused_before: bool, paused_after: bool
+) -> None:
+    space = DiskSpace(
+        free_bytes=0,
+        recordings_bytes=0,
+        headroom_bytes=headroom_mb * MB,
+        capacity_bytes=capacity_mb * MB,
+    )
+    assert should_pause(paused_before, space) is paused_after
 
 
 def test_forecast_flags_a_disk_that_cannot_hold_retention(

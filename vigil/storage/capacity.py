@@ -9,6 +9,7 @@ recycle the oldest footage whatever its age.
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,7 +23,14 @@ from vigil.db.states import SegmentState
 from vigil.storage.catalog import LONGEST_SEGMENT_US
 from vigil.storage.usage import indexed_bytes
 
+#: Recording resumes only with this much headroom, so that it does not pause again at
+#: the next segment; at most a sixteenth of the space recordings may occupy, or a small
+#: disk (a 40 MB tmpfs) would never resume.
 _RESUME_MARGIN_BYTES = 64 << 20
+_RESUME_MARGIN_SHARE = 16
+#: While paused, free space is looked at again whenever the recorders ask and the last
+#: look is older than this: recording resumes within seconds of space returning.
+PAUSED_RECHECK_S = 2.0
 _BITRATE_WINDOW_US = US_PER_DAY
 
 
@@ -31,6 +39,11 @@ class DiskSpace:
     free_bytes: int  # what the filesystem has free
     recordings_bytes: int  # bytes held by indexed originals
     headroom_bytes: int  # what may still be written before recording must pause
+    capacity_bytes: int = 0  # the filesystem's size, or the quota when smaller
+
+    @property
+    def resume_margin_bytes(self) -> int:
+        return min(_RESUME_MARGIN_BYTES, self.capacity_bytes // _RESUME_MARGIN_SHARE)
 
 
 def recordings_bytes(ctx: SiteContext) -> int:
@@ -41,33 +54,62 @@ def recordings_bytes(ctx: SiteContext) -> int:
 
 
 def disk_space(ctx: SiteContext) -> DiskSpace:
-    free = shutil.disk_usage(ctx.segments_dir).free
+    usage = shutil.disk_usage(ctx.segments_dir)
     used = recordings_bytes(ctx)
-    headroom = free - ctx.settings.min_free_bytes
+    headroom = usage.free - ctx.settings.min_free_bytes
+    capacity = usage.total
     if ctx.settings.storage_limit_bytes is not None:
         headroom = min(headroom, ctx.settings.storage_limit_bytes - used)
-    return DiskSpace(free, used, headroom)
+        capacity = min(capacity, ctx.settings.storage_limit_bytes)
+    return DiskSpace(usage.free, used, headroom, capacity)
+
+
+def should_pause(paused: bool, space: DiskSpace) -> bool:
+    """Whether recording is paused after looking at `space`: it pauses when no headroom
+    is left and resumes once there is more than the resume margin (no flapping)."""
+    if space.headroom_bytes <= 0:
+        return True
+    return paused and space.headroom_bytes <= space.resume_margin_bytes
 
 
 class DiskGuard:
-    """Decides whether new material may be recorded; refreshed by the service's loop."""
+    """Decides whether new material may be recorded.
+
+    The service's loop refreshes it every few seconds (and expires what is past
+    retention when space runs short). While paused, the recorders' own checks also look
+    at the free space again (`PAUSED_RECHECK_S`), so that resuming never waits on the
+    service's loop, whatever else that loop is doing.
+    """
 
     def __init__(self, ctx: SiteContext):
         self.ctx = ctx
         self.paused = False
         self.last: DiskSpace | None = None
+        self._lock = threading.Lock()
+        self._looked_mono_s = float("-inf")
 
     def recording_allowed(self) -> bool:
+        if self.paused and (self.ctx.clock.monotonic_s() - self._looked_mono_s >= PAUSED_RECHECK_S):
+            with self._lock:
+                if self.paused:
+                    self._apply(disk_space(self.ctx))
         return not self.paused
 
     def refresh(self) -> DiskSpace:
         from vigil.storage.retention import expire
 
-        space = disk_space(self.ctx)
-        if space.headroom_bytes <= 0 and expire(self.ctx, for_space=True).bytes_freed:
+        with self._lock:
             space = disk_space(self.ctx)
-        if space.headroom_bytes <= 0 and not self.paused:
-            self.paused = True
+            if space.headroom_bytes <= 0 and expire(self.ctx, for_space=True).bytes_freed:
+                space = disk_space(self.ctx)
+            self._apply(space)
+            return space
+
+    def _apply(self, space: DiskSpace) -> None:
+        self._looked_mono_s = self.ctx.clock.monotonic_s()
+        self.last = space
+        paused = should_pause(self.paused, space)
+        if paused and not self.paused:
             raise_alarm(
                 self.ctx,
                 "disk_full",
@@ -75,11 +117,9 @@ class DiskGuard:
                 "storage is full: recording of new material is paused; nothing inside "
                 "retention is deleted to make room (A18(2)). Add disk space or lower the load.",
             )
-        elif self.paused and space.headroom_bytes > _RESUME_MARGIN_BYTES:
-            self.paused = False
+        elif self.paused and not paused:
             clear_alarm(self.ctx, "disk_full")
-        self.last = space
-        return space
+        self.paused = paused
 
 
 @dataclass(frozen=True)
