@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
 
 US_PER_S = 1_000_000
 US_PER_HOUR = 3600 * US_PER_S
 US_PER_DAY = 86_400 * US_PER_S
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
+#: No recording, playback or export can concern a time before this (2000-01-01T00:00Z).
+EARLIEST_RECORDING_US = 946_684_800 * US_PER_S
+#: Bounds of any instant typed in (listing periods, shifts, room entries): wide, but every
+#: value inside is a date every part of Vigil can print (1970-01-01 to 2200-01-01).
+EARLIEST_INSTANT_US = 0
+LATEST_INSTANT_US = 7_258_118_400 * US_PER_S
 
 
 class Clock(Protocol):
@@ -55,16 +64,41 @@ class FakeClock:
 
 
 def us_to_datetime(us: int) -> datetime:
-    return datetime.fromtimestamp(us / US_PER_S, tz=UTC)
+    """Exact (no float rounding); OverflowError outside years 1 to 9999."""
+    return _EPOCH + timedelta(microseconds=us)
 
 
 def us_to_iso(us: int) -> str:
-    """ISO 8601 UTC with millisecond precision, e.g. 2026-11-28T04:43:14.123Z."""
-    return us_to_datetime(us).strftime("%Y-%m-%dT%H:%M:%S.") + f"{(us // 1000) % 1000:03d}Z"
+    """ISO 8601 UTC with millisecond precision, e.g. 2026-11-28T04:43:14.123Z.
+
+    Never fails: a stored value no date can hold (years outside 1 to 9999; only a damaged
+    or tampered row has one, since every input is range-checked) is shown as the raw
+    number with a marker, `<253402318800000000 us: not a date>`, so that one bad row cannot
+    make a listing unreadable."""
+    try:
+        when = us_to_datetime(us)
+    except (OverflowError, ValueError, TypeError):
+        return f"<{us} us: not a date>"
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{(us // 1000) % 1000:03d}Z"
 
 
-def parse_instant(text: str, *, field: str) -> int:
-    """Parse an ISO 8601 instant (a naive one is read as UTC) into microseconds."""
+def parse_recording_instant(text: str, *, field: str, now_us: int) -> int:
+    """An instant of recorded time (playback, export, timeline): from 2000-01-01 to one day
+    after `now_us` (the slack allows for a camera's or a client's clock running ahead)."""
+    return parse_instant(
+        text, field=field, earliest_us=EARLIEST_RECORDING_US, latest_us=now_us + US_PER_DAY
+    )
+
+
+def parse_instant(
+    text: str,
+    *,
+    field: str,
+    earliest_us: int = EARLIEST_INSTANT_US,
+    latest_us: int = LATEST_INSTANT_US,
+) -> int:
+    """Parse an ISO 8601 instant (a naive one is read as UTC) into microseconds, refused
+    (naming `field`) unless within [earliest_us, latest_us]."""
     from vigil.errors import ValidationError
 
     raw = text.strip()
@@ -78,7 +112,14 @@ def parse_instant(text: str, *, field: str) -> int:
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return int(value.timestamp() * US_PER_S)
+    us = (value - _EPOCH) // _ONE_US
+    if not earliest_us <= us <= latest_us:
+        raise ValidationError(
+            f"{text!r} is outside the accepted range, "
+            f"{us_to_iso(earliest_us)} to {us_to_iso(latest_us)}",
+            field=field,
+        )
+    return us
 
 
 def local_date(now_us: int, tz: tzinfo) -> date:

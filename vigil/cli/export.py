@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from typer.core import TyperGroup
 
 from vigil.cli.common import console, err_console, home, open_site, print_json
-from vigil.clock import parse_instant, us_to_iso
+from vigil.clock import parse_recording_instant, us_to_iso
 from vigil.context import NotInitialisedError, SiteContext
 from vigil.errors import ValidationError
 from vigil.export.package import export_clip, verify_export
@@ -108,7 +108,9 @@ def export(
     if output is None:
         raise ValidationError("-o FILE (.mp4 or .zip) is required", field="output")
     site = open_site()
-    from_us, to_us = parse_instant(from_, field="from"), parse_instant(to, field="to")
+    now_us = site.clock.now_us()
+    from_us = parse_recording_instant(from_, field="from", now_us=now_us)
+    to_us = parse_recording_instant(to, field="to", now_us=now_us)
     with Progress(
         TextColumn("exporting"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
         console=err_console, transient=True, disable=as_json or not err_console.is_terminal,

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
 from vigil.cameras import CameraRegistry
-from vigil.clock import parse_instant
+from vigil.clock import parse_recording_instant
 from vigil.health.status import camera_states
 from vigil.site.api.common import actor_of
 from vigil.site.deps import ManagesCameras, Principal, SignedIn, site
@@ -119,7 +119,9 @@ def timeline(
     cam = CameraRegistry(ctx).get(name, include_removed=False)
     if not who.can(Permission.PLAYBACK, cam.id):
         raise HTTPException(403, "your account may not play back this camera")
-    start, end = parse_instant(from_, field="from"), parse_instant(to, field="to")
+    now_us = ctx.clock.now_us()
+    start = parse_recording_instant(from_, field="from", now_us=now_us)
+    end = parse_recording_instant(to, field="to", now_us=now_us)
     cat = catalog(ctx, name, start, end)
     spans: list[list[int]] = []
     for s in cat.segments:

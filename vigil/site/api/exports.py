@@ -111,7 +111,7 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
 
     ctx = site(request)
     purpose, destination = check_purpose(body.purpose, body.destination)
-    start, end = check_range(body.from_, body.to)
+    start, end = check_range(body.from_, body.to, now_us=ctx.clock.now_us())
     cam = CameraRegistry(ctx).get(body.camera, include_removed=True)
     if not who.can(Permission.EXPORT, cam.id):
         raise HTTPException(403, f"your account may not export {cam.name}")

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
 from vigil.cameras import CameraRegistry
-from vigil.clock import US_PER_S, parse_instant
+from vigil.clock import US_PER_S, parse_recording_instant
 from vigil.db.models import Segment
 from vigil.db.states import SegmentState
 from vigil.errors import ValidationError
@@ -58,8 +58,11 @@ def check_purpose(purpose: str, destination: str) -> tuple[str, str]:
     return out[0], out[1]
 
 
-def check_range(from_text: str, to_text: str) -> tuple[int, int]:
-    start, end = parse_instant(from_text, field="from"), parse_instant(to_text, field="to")
+def check_range(from_text: str, to_text: str, *, now_us: int) -> tuple[int, int]:
+    """The requested [from, to) of recorded time: at most 24 hours, between 2000 and a day
+    after `now_us` (so a typo such as year 9999 is refused here, not half-way through)."""
+    start = parse_recording_instant(from_text, field="from", now_us=now_us)
+    end = parse_recording_instant(to_text, field="to", now_us=now_us)
     if end <= start:
         raise ValidationError("must be later than from", field="to")
     if end - start > MAX_RANGE_US:
@@ -72,7 +75,7 @@ def start_playback(body: PlaybackRequest, request: Request, who: MayPlayBack) ->
     """Register a playback (who, cameras, range, purpose, destination) and plan it."""
     ctx = site(request)
     purpose, destination = check_purpose(body.purpose, body.destination)
-    start, end = check_range(body.from_, body.to)
+    start, end = check_range(body.from_, body.to, now_us=ctx.clock.now_us())
     reg = CameraRegistry(ctx)
     cams = [reg.get(name, include_removed=True) for name in body.cameras]
     for cam in cams:
