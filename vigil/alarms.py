@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from vigil.context import SiteContext
 from vigil.db.models import Alarm
+from vigil.text import redact
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 def raise_alarm(
     ctx: SiteContext, kind: str, severity: str, message: str, camera_id: int | None = None
 ) -> None:
+    message = redact(message)  # it may quote an ffmpeg error, with the camera's URL
     with ctx.sessions.begin() as s:
         active = s.scalar(
             select(Alarm).where(

@@ -22,10 +22,11 @@ from vigil.context import SiteContext
 from vigil.db.models import Camera, Segment
 from vigil.db.states import SegmentState
 from vigil.errors import ConflictError, NotFoundError, ValidationError
-from vigil.media.urls import redact_url, validate_camera_url
+from vigil.media.urls import validate_camera_url
 from vigil.records.common import text_field
 from vigil.records.siting import PURPOSE_MAX, check_location_type, new_siting
 from vigil.regulation.retention import check_max_retention_days, check_retention_days
+from vigil.text import redact
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -50,7 +51,7 @@ def _view(cam: Camera) -> CameraView:
     return CameraView(
         cam.id,
         cam.name,
-        cam.url_redacted,
+        redact(cam.url_redacted),  # again: a row stored before query secrets were masked
         cam.retention_days,
         cam.max_retention_days,
         cam.state,
@@ -105,7 +106,7 @@ class CameraRegistry:
                 raise ConflictError(f"camera name {name!r} {why}", field="name")
             cam = Camera(
                 name=name,
-                url_redacted=redact_url(clean_url),
+                url_redacted=redact(clean_url),
                 url_encrypted=self.ctx.secrets.encrypt(clean_url),
                 retention_days=days,
                 max_retention_days=max_days,

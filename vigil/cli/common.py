@@ -20,6 +20,7 @@ from vigil.config import default_home
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
 from vigil.records import attachments
+from vigil.text import RedactingFilter
 
 T = TypeVar("T")
 
@@ -79,11 +80,15 @@ def setup_logging(site_home: Path | None, *, verbose: bool = False) -> None:
     term = logging.StreamHandler(sys.stderr)
     term.setLevel(logging.DEBUG if verbose else logging.WARNING)
     term.setFormatter(_BriefFormatter("%(levelname)s %(message)s"))
+    # On the handlers, not on loggers: a handler's filter sees every record it writes,
+    # whichever library logged it, so a log never carries a camera password.
+    term.addFilter(RedactingFilter())
     root.addHandler(term)
     if site_home is not None and site_home.exists():
         (site_home / "logs").mkdir(exist_ok=True)
         fh = logging.FileHandler(site_home / "logs" / "vigil.log", encoding="utf-8")
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        fh.addFilter(RedactingFilter())
         root.addHandler(fh)
 
 

@@ -14,6 +14,7 @@ from vigil.db.sql import sum_int
 from vigil.db.states import RecorderState, SegmentState
 from vigil.storage.capacity import disk_space, forecast
 from vigil.storage.catalog import LONGEST_SEGMENT_US
+from vigil.text import redact
 
 #: A heartbeat older than this means no recorder is running for the camera.
 STALE_HEARTBEAT_US = 30 * US_PER_S
@@ -67,7 +68,8 @@ def camera_states(ctx: SiteContext) -> list[CameraState]:
             elif now - hb.updated_us > STALE_HEARTBEAT_US and hb.state != RecorderState.STOPPED:
                 detail = f"recorder silent since {us_to_iso(hb.updated_us)}"
             else:
-                state, detail = hb.state, hb.detail
+                # Redacted again when served: a row written before the recorder redacted.
+                state, detail = hb.state, redact(hb.detail)
             last_end = s.scalar(  # a camera's segments never overlap: the last starts last
                 select(Segment.end_us)
                 .where(_held(cam.id))
@@ -166,7 +168,7 @@ def status(ctx: SiteContext) -> dict[str, object]:
             {
                 "kind": a.kind,
                 "severity": a.severity,
-                "message": a.message,
+                "message": redact(a.message),
                 "camera_id": a.camera_id,
                 "raised": us_to_iso(a.raised_us),
             }

@@ -30,6 +30,7 @@ from vigil.media.session_machine import ReconnectSchedule, SessionMachine, place
 from vigil.storage import files as durable
 from vigil.storage.fmp4 import Fmp4Error, SegmentLayout, read_layout
 from vigil.storage.segment_store import FinishedFile, SegmentStore
+from vigil.text import redact
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,8 @@ class CameraRecorder(threading.Thread):
         try:
             while True:
                 out = proc.read(_TICK_S)
-                self.status.stderr_tail.extend(line for line in out.log if line)
+                # ffmpeg quotes the camera's URL, password and all, in its errors.
+                self.status.stderr_tail.extend(redact(line) for line in out.log if line)
                 for line in out.progress:
                     machine.feed(line, now_us=clock.now_us(), mono_s=clock.monotonic_s())
                 progress = machine.progress()
@@ -303,8 +305,16 @@ class CameraRecorder(threading.Thread):
                 .limit(1)
             )
 
+    #: The last reason for being offline that went to the log: an outage is logged once,
+    #: not at every reconnection attempt.
+    _logged_offline: str = ""
+
     def _set_state(self, state: RecorderState, detail: str) -> None:
-        self.status.state, self.status.detail = state, detail
+        self.status.state, self.status.detail = state, redact(detail)
+        if state is RecorderState.OFFLINE and self.status.detail != self._logged_offline:
+            log.warning("%s: offline: %s", self.camera_name, self.status.detail)
+        if state in (RecorderState.OFFLINE, RecorderState.RECORDING):
+            self._logged_offline = self.status.detail if state is RecorderState.OFFLINE else ""
         self.write_status()
 
     def write_status(self) -> None:

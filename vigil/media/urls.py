@@ -1,10 +1,11 @@
-"""Camera URLs: validated before they are stored, redacted before they are shown."""
+"""Camera URLs: validated before they are stored (`vigil.text.redact` masks them before they
+are shown)."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from vigil.errors import ValidationError
 
@@ -51,19 +52,3 @@ def _valid_host(host: str) -> bool:
         return True
     except ValueError:
         return bool(_HOSTNAME.match(host))
-
-
-def redact_url(url: str) -> str:
-    """`rtsp://user:secret@host/x` -> `rtsp://user:***@host/x` (no password: unchanged)."""
-    parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    user = parts.username or ""
-    cred = f"{user}:***" if parts.password is not None else user
-    return urlunsplit(
-        SplitResult(parts.scheme, f"{cred}@{netloc}", parts.path, parts.query, parts.fragment)
-    )

@@ -16,7 +16,9 @@ from vigil.clock import US_PER_S, local_date
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
 
-MAX_TEXT_CHARS = 2000
+# The one free-text check, re-exported for the records that have always imported it here.
+from vigil.text import MAX_TEXT_CHARS as MAX_TEXT_CHARS
+from vigil.text import check_text as check_text
 
 
 def audit(s: Session, ctx: SiteContext, by: Actor, action: str, **detail: Any) -> None:
@@ -33,38 +35,10 @@ def audit(s: Session, ctx: SiteContext, by: Actor, action: str, **detail: Any) -
     )
 
 
-def check_text(
-    value: str | None,
-    field: str,
-    *,
-    max_chars: int = MAX_TEXT_CHARS,
-    required: bool = True,
-    multiline: bool = False,
-) -> str:
-    """`value` stripped; refused if empty (when required), too long or with control chars."""
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError("must not be empty", field=field)
-    if len(text) > max_chars:
-        raise ValidationError(f"must be at most {max_chars} characters", field=field)
-    allowed = "\n\t" if multiline else ""
-    if any(not c.isprintable() and c not in allowed for c in text):
-        raise ValidationError("must not contain control characters", field=field)
-    return text
-
-
 def text_field(value: object, field: str, limit: int, *, required: bool = False) -> str:
-    """A text field of a JSON body or form, stripped: None is empty, a non-string refused."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError("must be text", field=field)
-    clean = value.strip()
-    if required and not clean:
-        raise ValidationError("must not be empty", field=field)
-    if len(clean) > limit:
-        raise ValidationError(f"at most {limit} characters, got {len(clean)}", field=field)
-    return clean
+    """A text field of a JSON body or form, stripped: None is empty, a non-string refused;
+    checked like every free-text field (`vigil.text.check_text`)."""
+    return check_text(value, field, max_chars=limit, required=required)
 
 
 def parse_day(value: str | date, field: str) -> date:
