@@ -19,10 +19,11 @@ from sqlalchemy import select
 from tests.conftest import site_settings
 from tests.fabricate import make_clips
 from tests.media.scripted import FakeWait, ScriptedOpener, SessionScript, steady
+from vigil.audit.site_verify import verify_site as verify
 from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, FakeClock
 from vigil.context import SiteContext
-from vigil.db.models import AuditEntry, CameraStatus
+from vigil.db.models import Alarm, AuditEntry, CameraStatus
 from vigil.db.states import GapReason, RecorderState
 from vigil.media.recorder import CameraRecorder
 from vigil.storage.catalog import Catalog, catalog
@@ -266,3 +267,30 @@ def test_a_camera_that_is_out_is_probed_every_second_then_never_slower_than_ever
     assert slow and all(w == 5.0 for w in slow), "then never slower than every 5 s"
     gaps = [(g.start_us, g.end_us, g.reason) for g in run.catalog().gaps]
     assert gaps == [(us(first.opened_us, 4), back.opened_us, GapReason.CAMERA_OFFLINE)]
+
+
+def test_a_segment_listed_by_a_jumped_clock_never_leaves_the_next_one_ending_before_it_starts(
+    rsite: SiteContext, clock: FakeClock, clip: Path
+) -> None:
+    # As the clock-jump test, but ffmpeg lists the segment holding the leapt frames before
+    # the jump is seen: it is placed by the leapt clock, ending 10 s in the future.
+    jumped = SessionScript([*steady(40), 51.0], then="hang", closes_open_segment=False)
+    run = recorder(rsite, clock, clip, [jumped, SessionScript(steady(4))])
+    run.recorder.run()
+    first, second = run.opener.sessions
+    assert first.segments[-1] == (40, 51)
+    cat = run.catalog()
+    assert all(s.start_us < s.end_us for s in cat.segments)
+    leapt = cat.segments[len(first.segments) - 1]
+    assert leapt.end_us == us(first.opened_us, 51)
+    after = cat.segments[len(first.segments) :]
+    # The next session keeps its own anchor; its first segment says it overlaps.
+    assert [(s.start_us, s.end_us, s.flags) for s in after] == [
+        (second.opened_us, us(second.opened_us, 2), "clock_overlap"),
+        (us(second.opened_us, 2), us(second.opened_us, 4), ""),
+    ]
+    assert cat.gaps == []
+    with rsite.sessions() as s:
+        alarms = [(a.kind, a.severity) for a in s.scalars(select(Alarm))]
+    assert ("clock_overlap", "major") in alarms
+    assert verify(rsite).ok

@@ -38,6 +38,16 @@ class Site(Base):
     created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
     public_key_pem: Mapped[str] = mapped_column(Text, nullable=False)
     key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    # The seal chain's tip, written with every seal (vigil.integrity.seal): the next seal
+    # signs it as its predecessor, and verify finds a newest seal deleted by it.
+    last_seal_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_seal_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The sealing service's heartbeat (vigil.media.service): when its current run began,
+    # its latest beat, and the seal interval it runs with. "The site was running from a
+    # to b" means sealer_started_us <= a and sealer_beat_us >= b.
+    sealer_started_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    sealer_beat_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    sealer_interval_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Camera(Base):
@@ -106,7 +116,8 @@ class Segment(Base):
     (negative: ahead); None before a minute of samples. Measured, never corrected."""
     flags: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     """Comma-free word for how it came to be, empty for a plain recording: `recovered`,
-    `overlap_trimmed` (its start moved to the previous end), `simulated` (demo backfill),
+    `overlap_trimmed` (its start moved to the previous end), `clock_overlap` (overlaps media
+    an undetected camera clock jump placed in the future), `simulated` (demo backfill),
     or the restore's re-index flag (`vigil restore`)."""
 
 

@@ -257,6 +257,8 @@ class CameraRecorder(threading.Thread):
         )
         if placed.gap is not None:
             self._record_gap(*placed.gap)
+        if placed.clock_overlap is not None:
+            self._report_clock_overlap(*placed.clock_overlap)
         finished = replace(
             finished,
             start_us=placed.start_us,
@@ -288,6 +290,17 @@ class CameraRecorder(threading.Thread):
             s.add(Gap(camera_id=self.camera_id, seq=entry.seq, start_us=start_us,
                       end_us=end_us, reason=reason))  # fmt: skip
         log.info("%s: gap of %.1f s (%s)", self.camera_name, (end_us - start_us) / 1e6, reason)
+
+    def _report_clock_overlap(self, start_us: int, end_us: int) -> None:
+        """The segment is committed with its own bounds and flagged `clock_overlap`; the
+        earlier media placed by the jumped clock stays as it was (A18(2))."""
+        why = (
+            f"{self.camera_name}: {(end_us - start_us) / 1e6:.1f} s of media placed by the "
+            "camera's jumped clock overlap the next session's; both are kept, the new one "
+            "flagged clock_overlap"
+        )
+        log.warning("%s", why)
+        raise_alarm(self.ctx, "clock_overlap", "major", why, self.camera_id)
 
     # -- bookkeeping ---------------------------------------------------------------------
     def _write_session_state(

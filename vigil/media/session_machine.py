@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vigil.db.states import GapReason
-from vigil.media.timing import AnchorEstimator
+from vigil.media.timing import MAX_DRIFT_US, AnchorEstimator
 
 #: Boundaries closer than this are the same instant (anchor estimates jitter by a frame).
 TOUCH_TOLERANCE_US = 250_000
@@ -160,6 +160,8 @@ class Placement:
     flags: str = ""
     #: The gap to record before it: (start_us, end_us, reason), or None.
     gap: tuple[int, int, GapReason] | None = None
+    #: The span it shares with earlier media placed by a jumped camera clock, or None.
+    clock_overlap: tuple[int, int] | None = None
 
 
 def place_segment(
@@ -171,11 +173,19 @@ def place_segment(
     last end when they touch within anchor jitter, or up to it when they overlap (two
     segments of one camera never claim the same instant). A real hole becomes a gap of
     `pending_reason`, why the recorder last stopped recording.
+
+    An overlap longer than any clock drift is no anchor jitter: the earlier segment was
+    placed by a camera clock that had jumped ahead before the jump was seen, so its end
+    lies in the future. Trimming would shrink this segment to nothing (or below), so it
+    keeps its own session's bounds and says it overlaps (`clock_overlap`).
     """
     if last_end_us is None:
         return Placement(start_us, end_us)
     if abs(start_us - last_end_us) <= TOUCH_TOLERANCE_US:
         return Placement(last_end_us, end_us)
     if start_us < last_end_us:
+        if last_end_us - start_us > MAX_DRIFT_US or last_end_us >= end_us:
+            overlap = (start_us, min(last_end_us, end_us))
+            return Placement(start_us, end_us, flags="clock_overlap", clock_overlap=overlap)
         return Placement(last_end_us, end_us, flags="overlap_trimmed")
     return Placement(start_us, end_us, gap=(last_end_us, start_us, pending_reason))
