@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VIGIL = ROOT / "vigil"
 REGULATION = VIGIL / "regulation"
 STATIC = VIGIL / "site" / "static"
-CITATION = re.compile(r"(?<![A-Za-z0-9_])A\d{1,2}(?:\.\d{1,2})*(?:\(\d{1,2}\))?")
+CITATION = re.compile(r"(?<![A-Za-z0-9_])[AN]\d{1,2}(?:\.\d{1,2})*(?:\(\d{1,2}\))?")
 
 # The IDs the brief (ARTICLES.md) names; each must be registered in canonical form.
 BRIEF_IDS = (
@@ -45,6 +45,7 @@ BRIEF_IDS = (
     + ["A26(1)", "A26(2)"]
     + [f"A27({i})" for i in range(1, 6)]
     + [f"A7({i})" for i in range(1, 15)]
+    + [f"N{n}" for n in range(1, 35)]
 )
 
 
@@ -58,7 +59,8 @@ def test_every_cited_id_is_registered(article_id: str) -> None:
 
 def test_registry_covers_exactly_the_28_articles() -> None:
     assert ARTICLE_COUNT == 28
-    assert {a.number for a in ARTICLES.values()} == set(range(1, 29))
+    assert {a.number for a in ARTICLES.values() if a.law == "A"} == set(range(1, 29))
+    assert {a.law for a in ARTICLES.values()} == {"A", "N"}
     assert "A29" not in ARTICLES
 
 
@@ -177,10 +179,11 @@ def test_article_is_immutable() -> None:
 # --- citations people read: the console's JavaScript, the docs, the code's prose ----------------
 
 ZH_CITATION = re.compile(
-    r"第([一二三四五六七八九十]+)条(?:第([一二三四五六七八九十]+)款)?"
+    r"(《条例》)?第([一二三四五六七八九十]+)条(?:第([一二三四五六七八九十]+)款)?"
     r"(?:第[（(]([一二三四五六七八九十]+)[）)]项)?"
 )
-"""A Chinese citation: 第十七条第二款第（二）项 = A17.2(2); 第十六条第（四）项 = A16(4)."""
+"""A Chinese citation: 第十七条第二款第（二）项 = A17.2(2); 第十六条第（四）项 = A16(4);
+《条例》第十四条 = N14 (the national regulation is named before its article)."""
 
 ALIAS_DOC = REGULATION / "articles.py"
 """The one file that writes aliases on purpose: it documents how they normalise."""
@@ -200,10 +203,11 @@ def _cited_files() -> list[Path]:
 
 def zh_citation_id(match: re.Match[str]) -> str:
     """The canonical ID a Chinese citation names (items of a first paragraph carry none)."""
-    number = chinese_number(match.group(1))
-    paragraph = chinese_number(match.group(2)) if match.group(2) else None
-    item = chinese_number(match.group(3)) if match.group(3) else None
-    out = f"A{number}"
+    law = "N" if match.group(1) else "A"
+    number = chinese_number(match.group(2))
+    paragraph = chinese_number(match.group(3)) if match.group(3) else None
+    item = chinese_number(match.group(4)) if match.group(4) else None
+    out = f"{law}{number}"
     if paragraph is not None and not (paragraph == 1 and item is not None):
         out += f".{paragraph}"
     if item is not None:
@@ -222,6 +226,8 @@ def test_zh_citations_are_read_as_canonical_ids() -> None:
     assert read("第十六条第四款") == "A16.4"  # the wrong reading: A16 has one paragraph
     assert read("第二十二条第一款第（三）项") == "A22(3)"
     assert not is_valid_article_id(read("第十六条第一款"))
+    assert read("《条例》第十六条第二款第（三）项") == "N16.2(3)"
+    assert read("《条例》第三十四条") == "N34"
 
 
 def test_every_citation_people_read_is_canonical() -> None:

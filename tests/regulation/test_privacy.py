@@ -1,4 +1,4 @@
-"""A8: every forbidden place is refused with its item; key positions pass."""
+"""A8 and N8: every forbidden place is refused with its items; key positions pass."""
 
 from __future__ import annotations
 
@@ -15,7 +15,23 @@ from vigil.regulation import (
 
 from ._source import SOURCES, Source, article_items
 
-# code → item of A8, written out from the text so a wrong mapping fails.
+# code → item of A8 (the first the place cites), written out from the text so a wrong
+# mapping fails; the places only N8 names are in NATIONAL_ONLY (test_national.py pins N8).
+NATIONAL_ONLY = {
+    "homestay_room": "N8(1)",
+    "private_dining_room": "N8(1)",
+    "staff_rest_room": "N8(2)",
+}
+ALSO_N8 = {
+    "hotel_guest_room": "N8(1)",
+    "dormitory_room": "N8(2)",
+    "public_bath": "N8(3)",
+    "changing_room": "N8(3)",
+    "fitting_room": "N8(3)",
+    "nursing_room": "N8(3)",
+    "toilet": "N8(3)",
+    "other_private_place": "N8(4)",
+}
 EXPECTED = {
     "hotel_guest_room": "A8(1)",
     "dormitory_room": "A8(1)",
@@ -32,17 +48,25 @@ EXPECTED = {
 }
 
 
-def test_the_forbidden_catalogue_is_exactly_the_places_of_a8() -> None:
-    assert {code: p.article for code, p in FORBIDDEN_LOCATIONS.items()} == EXPECTED
-    assert {p.article for p in FORBIDDEN_LOCATIONS.values()} == {f"A8({i})" for i in range(1, 6)}
+def test_the_forbidden_catalogue_is_exactly_the_places_of_a8_and_n8() -> None:
+    assert {code: p.article for code, p in FORBIDDEN_LOCATIONS.items()} == {
+        **EXPECTED,
+        **NATIONAL_ONLY,
+    }
+    measures = {p.article for p in FORBIDDEN_LOCATIONS.values() if p.article.startswith("A")}
+    assert measures == {f"A8({i})" for i in range(1, 6)}
+    for code, place in FORBIDDEN_LOCATIONS.items():
+        national = ALSO_N8.get(code) or NATIONAL_ONLY.get(code)
+        assert place.articles == tuple(a for a in (EXPECTED.get(code), national) if a)
 
 
-@pytest.mark.parametrize(("code", "item"), sorted(EXPECTED.items()))
+@pytest.mark.parametrize(("code", "item"), sorted({**EXPECTED, **NATIONAL_ONLY}.items()))
 def test_each_forbidden_place_is_refused_citing_its_item(code: str, item: str) -> None:
     with pytest.raises(RefusedByLawError) as caught:
         check_location(code)
     error = caught.value
-    assert error.article == item
+    assert error.article == ", ".join(FORBIDDEN_LOCATIONS[code].articles)
+    assert error.article.startswith(item)
     assert error.field == "location_type"
     assert error.message.startswith("a camera may not be installed ")
     assert FORBIDDEN_LOCATIONS[code].zh in error.message
@@ -54,7 +78,7 @@ def test_the_message_names_the_place_in_both_languages() -> None:
         check_location("hotel_guest_room", field="cameras[3].location_type")
     assert caught.value.message == "a camera may not be installed in a hotel guest room (旅馆客房)"
     assert caught.value.field == "cameras[3].location_type"
-    assert str(caught.value).endswith("(A8(1))")
+    assert str(caught.value).endswith("(A8(1), N8(1))")
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -62,6 +86,8 @@ def test_forbidden_names_are_the_words_of_their_item(source: Source) -> None:
     items = article_items(source, 8)
     assert sorted(items) == [1, 2, 3, 4, 5]
     for place in FORBIDDEN_LOCATIONS.values():
+        if not place.article.startswith("A8"):
+            continue
         item_text = items[int(place.article[3])]
         name = place.zh.removesuffix("附近可能观察到个人意愿表达的部位")
         assert name in item_text, (place.code, item_text)

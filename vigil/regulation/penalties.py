@@ -227,3 +227,168 @@ MISCONDUCT: MappingProxyType[str, Misconduct] = MappingProxyType(
     {item.code: item for item in _MISCONDUCT}
 )
 """The officials' breaches of A27, code → `Misconduct`."""
+
+
+# --- the national regulation of 2025: N26–N30 -----------------------------------------------
+
+UP_TO_5_000 = FineRange(1, 5_000)  # 5000元以下
+UP_TO_10_000 = FineRange(1, 10_000)  # 1万元以下
+UP_TO_20_000 = FineRange(1, 20_000)  # 2万元以下
+FROM_5_000_TO_10_000 = FineRange(5_000, 10_000)  # 5000元以上1万元以下
+FROM_10_000_TO_20_000 = FineRange(10_000, 20_000)  # 1万元以上2万元以下
+
+
+@dataclass(frozen=True, slots=True)
+class NationalPenalty:
+    """What a bureau may impose under one of N26–N30, and when.
+
+    `fine_only_if` says the condition of the fines (`None`: imposed with the order at once).
+    Ranges include both ends; "X元以下" starts at 1 yuan. `supersedes` names the provincial
+    sanctions for the same conduct, which the national figures replace from 2025-04-01."""
+
+    code: str
+    article: str
+    breaches: tuple[str, ...]
+    orders: tuple[str, ...]
+    """(zh) what is ordered besides fines: correction, confiscation, deletion, warning."""
+    fine_only_if: str | None
+    individual_fine: FineRange | None
+    unit_fine: FineRange | None
+    person_fine: FineRange | None
+    """The unit's directly responsible managers and other directly responsible persons."""
+    zh: str
+    en: str
+    supersedes: tuple[str, ...] = ()
+    further: str = ""
+
+    def text(self) -> str:
+        """The sanction in one line (en)."""
+        fines = []
+        for who, rng in (
+            ("individual", self.individual_fine),
+            ("unit", self.unit_fine),
+            ("responsible persons", self.person_fine),
+        ):
+            if rng is not None:
+                fines.append(f"{who} {_fine_en(rng)}")
+        joined = "fines: " + ", ".join(fines) if fines else "no fine"
+        cond = f"if {self.fine_only_if}, " if self.fine_only_if else ""
+        return f"{self.article}: {'; '.join(self.orders)}; {cond}{joined}"
+
+    def text_zh(self) -> str:
+        """The sanction in one line (zh)."""
+        parts = []
+        for who, rng in (
+            ("违法个人", self.individual_fine),
+            ("违法单位", self.unit_fine),
+            ("直接负责的主管人员和其他直接责任人员", self.person_fine),
+        ):
+            if rng is not None:
+                parts.append(f"对{who}处{_fine_zh(rng)}罚款")
+        cond = {
+            "not corrected": "拒不改正的，",
+            "not corrected or serious": "拒不改正或者造成严重后果的，",
+        }.get(self.fine_only_if or "", "")
+        fines = "，".join(parts) if parts else "不罚款"
+        number, _, paragraph = self.article[1:].partition(".")
+        where = f"《条例》第{_zh_number(int(number))}条" + (
+            f"第{_zh_number(int(paragraph))}款" if paragraph else ""
+        )
+        return f"{where}：{self.zh}；{cond}{fines}"
+
+
+def _fine_en(rng: FineRange) -> str:
+    return f"up to {rng.max_yuan} yuan" if rng.min_yuan == 1 else str(rng)
+
+
+def _fine_zh(rng: FineRange) -> str:
+    if rng.min_yuan == 1:
+        return f" {rng.max_yuan} 元以下"
+    return f" {rng.min_yuan}–{rng.max_yuan} 元"
+
+
+def _zh_number(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    return (digits[n // 10] if n >= 20 else "") + "十" + (digits[n % 10] if n % 10 else "")
+
+
+_NATIONAL: tuple[NationalPenalty, ...] = (
+    NationalPenalty(
+        "installed_without_right", "N26", ("N7.3", "N9.1"),
+        ("order to correct within a time limit", "delete the material collected"),
+        "not corrected", UP_TO_5_000, UP_TO_20_000, UP_TO_5_000,
+        "责令限期改正，删除所收集的视频图像信息；没收相关设备设施",
+        "installed by someone who is not the lawful builder",
+        supersedes=("installed_without_authority",),
+    ),
+    NationalPenalty(
+        "installed_in_forbidden_place", "N27.1", ("N8(1)", "N8(2)", "N8(3)", "N8(4)"),
+        ("confiscate the equipment", "delete the material collected"),
+        None, FROM_5_000_TO_10_000, FROM_10_000_TO_20_000, FROM_5_000_TO_10_000,
+        "没收相关设备设施，删除所收集的视频图像信息",
+        "camera installed at a place N8 forbids",
+        supersedes=("installed_in_private_place",),
+        further="public-order penalties or criminal liability for peeping, filming, eavesdropping",
+    ),
+    NationalPenalty(
+        "forbidden_places_not_checked", "N27.2", ("N8.2",),
+        ("order to correct",), "not corrected or serious",
+        FROM_5_000_TO_10_000, FROM_10_000_TO_20_000, FROM_5_000_TO_10_000,
+        "责令改正", "the places N8 names were not checked regularly",
+        further="suspension of business or revocation of licences via the competent department",
+    ),
+    NationalPenalty(
+        "secret_unit_not_consulted", "N28", ("N10",),
+        ("confiscate the equipment", "delete the material collected"),
+        None, FROM_5_000_TO_10_000, FROM_10_000_TO_20_000, FROM_5_000_TO_10_000,
+        "没收相关设备设施，删除所收集的视频图像信息",
+        "installed near a secret unit without its prior consent",
+    ),
+    NationalPenalty(
+        "not_filed_or_false_filing", "N29", ("N14",),
+        ("order to correct within a time limit",), "not corrected",
+        None, UP_TO_10_000, None,
+        "责令限期改正", "not filed, or false filing information",
+    ),
+    NationalPenalty(
+        "cameras_moved_or_removed", "N30", ("N23(2)",),
+        ("order to correct", "warning"), "not corrected or serious",
+        UP_TO_5_000, FROM_5_000_TO_10_000, UP_TO_5_000,
+        "责令改正，给予警告", "government cameras altered, moved or removed",
+    ),
+)  # fmt: skip
+
+NATIONAL_PENALTIES: MappingProxyType[str, NationalPenalty] = MappingProxyType(
+    {p.code: p for p in _NATIONAL}
+)
+"""The sanctions of N26–N30 that fine units and persons, code → `NationalPenalty`.
+N29 fines only "1万元以下" without naming who: read as the filing unit (the one that
+files). N31 refers to three other laws and N32 to discipline: no figures here."""
+
+
+def national_penalty(code: str, *, field: str = "violation") -> NationalPenalty:
+    """The national sanction for `code`; `ValidationError` naming the known codes."""
+    try:
+        return NATIONAL_PENALTIES[code]
+    except KeyError:
+        known = ", ".join(NATIONAL_PENALTIES)
+        raise ValidationError(
+            f"{code!r} is not a national violation code; use one of: {known}", field=field
+        ) from None
+
+
+def fine_in_range(code: str, who: str, yuan: int) -> bool:
+    """True if a fine of `yuan` on `who` (individual, unit, person) is within the range
+    the article sets for violation `code`; a range the article does not set allows none."""
+    found = national_penalty(code)
+    ranges = {
+        "individual": found.individual_fine,
+        "unit": found.unit_fine,
+        "person": found.person_fine,
+    }
+    if who not in ranges:
+        raise ValidationError("must be individual, unit or person", field="who")
+    rng = ranges[who]
+    return rng is not None and yuan in rng

@@ -1,0 +1,83 @@
+"""The text of every ID the software cites from the national regulation of 2025.
+
+《公共安全视频图像信息系统管理条例》 (State Council Decree No. 799, in force 2025-04-01):
+34 articles, no chapters. IDs follow the scheme of the measures with the prefix `N`: `N14` is
+article 14, `N8.2` its paragraph 2, `N8(1)` item 1 of the first paragraph, `N16.2(3)` item 3
+of paragraph 2. This module is data only; `vigil.regulation.articles` registers it beside
+the measures.
+"""
+
+from __future__ import annotations
+
+# (id, zh, en). Keep in the order of the regulation.
+NATIONAL_TEXTS: tuple[tuple[str, str, str], ...] = (
+    ("N1", "立法目的", "purpose: public security, privacy and personal information"),
+    ("N2", "公共安全视频系统的定义", "definition: collection, transmission, display, storage"),
+    ("N3", "坚持统筹规划、合理适度、标准引领、安全可控", "principles of building and use"),
+    ("N4", "鼓励技术创新;标准体系;行业自律", "innovation, standards, self-regulation"),
+    ("N5", "公安部门指导和监督管理", "public security organs guide and supervise"),
+    ("N5.2", "县级以上地方人民政府公安机关负责本行政区域", "county-level bureaus locally"),
+    ("N6", "统筹规划,避免重复建设", "local governments plan; no duplicate building"),
+    ("N7", "公共安全视频系统的建设主体", "who builds a system"),
+    ("N7.1", "主要路段、桥梁、隧道、广场等由政府组织建设", "government-built places"),
+    ("N7.2", "人员聚集场所、交通枢纽等由经营管理单位建设", "places the managing unit builds"),
+    ("N7.2(1)", "商贸中心、会展中心、旅游景区等人员聚集场所", "crowded places"),
+    ("N7.2(2)", "口岸、机场、港口客运站、铁路客运站等交通枢纽", "transport hubs"),
+    ("N7.2(3)", "客运列车、营运载客汽车等大中型公共交通工具", "large and medium public vehicles"),
+    ("N7.2(4)", "高速公路、普通国省干线的服务区", "motorway and trunk-road service areas"),
+    ("N7.3", "应当为维护公共安全所必需;其他单位或者个人不得安装", "only the builders may install"),
+    ("N8", "禁止安装图像采集设备的区域、部位", "places where cameras are forbidden"),
+    ("N8(1)", "旅馆、饭店、民宿等的客房或者包间内部", "guest rooms, private rooms of lodging"),
+    ("N8(2)", "学生宿舍;为内部人员提供住宿、休息服务的房间", "dormitories, staff rest rooms"),
+    ("N8(3)", "公共的浴室、卫生间、更衣室、哺乳室、试衣间", "baths, toilets, changing, nursing"),
+    ("N8(4)", "能够拍摄、窥视、窃听他人隐私的其他区域、部位", "other places exposing privacy"),
+    ("N8.2", "加强日常管理和检查;发现的立即报告公安机关", "regular checks; report a camera"),
+    ("N9", "其他公共场所安装图像采集设备", "cameras at other public places"),
+    ("N9.1", "仅限于负有安全防范义务的单位或者个人安装", "only the party responsible installs"),
+    (
+        "N9.2",
+        "不适用建设标准、备案、运行安全、调用登记、保存期限的强制性要求",
+        "N11, N14, N15, N16.2, N17 optional",
+    ),
+    ("N10", "涉密单位周边安装应当事先征得同意", "prior consent of a nearby secret unit"),
+    ("N11", "按照相关标准建设;设计、施工、检验、验收;保存档案", "build to standards; keep files"),
+    ("N12", "产品、服务符合国家标准强制性要求;不得设置恶意程序", "products safe; flaws reported"),
+    ("N13", "合理确定安装位置、角度和采集范围;显著提示标识", "placement for necessity; signs"),
+    ("N14", "投入使用之日起30日内备案;施行前启用的90日内备案", "file within 30 days of use"),
+    ("N14.2", "对备案信息的真实性负责", "the unit answers for the filing's truth"),
+    ("N14.3", "能够通过信息共享获得的备案信息不要求提供", "no asking for shared information"),
+    ("N15", "运行安全管理;定期维护;确保视频图像信息原始完整", "run safely; keep originals"),
+    ("N15.2", "委托运营的签订安全保密协议", "a contracted operator signs an agreement"),
+    ("N16", "不得滥用、泄露视频图像信息", "no misuse or leak"),
+    ("N16.2", "防止滥用、泄露的措施", "measures against misuse and leaks"),
+    ("N16.2(1)", "入职审查、保密教育、岗位培训", "vetting, secrecy education, training"),
+    ("N16.2(2)", "授权管理、访问控制", "authorisation and access control"),
+    ("N16.2(3)", "调用登记:事由、内容及调用人员的单位、姓名", "call-up register with the unit"),
+    ("N16.2(4)", "其他防止滥用、泄露的措施", "other measures"),
+    ("N17", "保存不少于30日;30日后已实现目的的应当删除", "keep 30 days; then delete"),
+    ("N18", "网络传输服务的安全管理", "carriers keep transmission secure"),
+    ("N19", "受托单位保密,不得擅自留存", "contractors keep secrets and no copies"),
+    ("N20", "国家机关依照权限、程序查阅、调取", "state organs access within their powers"),
+    ("N21", "经同意,本人、近亲属或者监护人可以查阅", "the person filmed may view, with consent"),
+    ("N22", "公开传播时保护人脸、车牌、名称、营业执照", "mask faces and plates on publication"),
+    ("N23", "禁止的行为", "forbidden acts"),
+    ("N23(1)", "违法对外提供或者公开传播", "unlawful provision or publication"),
+    ("N23(2)", "擅自改动、迁移、拆除;喷涂、遮挡", "moving, removing, spraying, blocking"),
+    ("N23(3)", "非法侵入、控制", "intrusion or control"),
+    ("N23(4)", "非法获取数据", "unlawful access to data"),
+    ("N23(5)", "非法删除、隐匿、修改、增加数据或者应用程序", "deleting, hiding, altering data"),
+    ("N23(6)", "其他妨碍正常运行的行为", "anything else that disturbs operation"),
+    ("N24", "监督检查;举报", "bureaus inspect; anyone may report"),
+    ("N25", "公安机关内部监督", "bureaus supervise their own staff"),
+    ("N26", "非法安装图像采集设备的处罚", "penalty: installing without right"),
+    ("N27", "在禁止的区域、部位安装及未履行检查义务的处罚", "penalties for forbidden places"),
+    ("N27.1", "在禁止的区域、部位安装:没收、删除、罚款", "penalty: camera at a forbidden place"),
+    ("N27.2", "未履行日常管理和检查义务的处罚", "penalty: no regular checks"),
+    ("N28", "未征得涉密单位同意的处罚", "penalty: no consent of a secret unit"),
+    ("N29", "未备案或者提供虚假备案信息的处罚", "penalty: not filed or false filing"),
+    ("N30", "擅自改动、迁移、拆除的处罚", "penalty: moving or removing cameras"),
+    ("N31", "依照网络安全法、数据安全法、个人信息保护法处罚", "penalties under three laws"),
+    ("N32", "公安机关及其他国家机关工作人员的责任", "liability of officials"),
+    ("N33", "非公共场所安装图像采集设备", "cameras in non-public places"),
+    ("N34", "本条例自2025年4月1日起施行", "in force from 2025-04-01"),
+)
