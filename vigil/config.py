@@ -54,6 +54,33 @@ class Settings(BaseModel):
         ge=0,
         description="Optional quota on the bytes recordings may occupy (for shared disks).",
     )
+    export_jobs_per_user: int = Field(
+        2,
+        ge=1,
+        le=20,
+        description="Exports one user of the web console may have running at once; another "
+        "is refused until one has finished.",
+    )
+    export_budget_bytes: int = Field(
+        20 << 30,
+        ge=0,
+        description="Most bytes the web console's export packages (HOME/exports) may hold "
+        "together, finished or being written; an export that would exceed it is refused.",
+    )
+    export_keep_s: int = Field(
+        7 * 86_400,
+        ge=60,
+        le=90 * 86_400,
+        description="A finished export package of the web console is removed this long after "
+        "it was finished if nobody downloads it (a full download removes it at once); "
+        "each removal is audited.",
+    )
+    export_disk_margin_bytes: int = Field(
+        256 << 20,
+        ge=0,
+        description="An export is refused if it would leave the recording disk with less "
+        "than min_free_bytes plus this free, so a copy never makes recording pause.",
+    )
     reconnect_min_s: float = Field(
         1.0,
         gt=0,

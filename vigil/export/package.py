@@ -32,6 +32,7 @@ from vigil.context import SiteContext
 from vigil.db.models import Camera, Gap, Segment, User
 from vigil.db.states import SegmentState
 from vigil.errors import NotFoundError, StorageFullError, ValidationError, VigilError
+from vigil.export import jobs
 from vigil.export import manifest as em
 from vigil.export.mp4 import (
     Source,
@@ -304,16 +305,22 @@ def _check_formats(sources: Sequence[Source], used: Sequence[int], segs: Sequenc
 
 
 def _check_space(ctx: SiteContext, out_dir: Path, need: int) -> None:
+    """Refuse an export that would bring the recording disk near the disk guard's floor
+    (it would pause recording for a copy), or exceed the console's exports budget."""
     free = shutil.disk_usage(out_dir).free
     reserve = 0
     if out_dir.stat().st_dev == ctx.segments_dir.stat().st_dev:
-        reserve = ctx.settings.min_free_bytes  # the recorder's own floor
+        # the recorder's own floor, plus room for recording to go on after the copy
+        reserve = ctx.settings.min_free_bytes + ctx.settings.export_disk_margin_bytes
     if free - need < reserve:
         raise StorageFullError(
             f"the export needs about {need} bytes; {out_dir} has {free} free"
-            + (f" of which {reserve} are kept for recording" if reserve else ""),
+            + (f" of which {reserve} are kept for recording (min_free_bytes + "
+               "export_disk_margin_bytes)" if reserve else ""),
             field="output",
-        )
+        )  # fmt: skip
+    if jobs.is_job_dir(ctx, out_dir):
+        jobs.claim(ctx, out_dir, need)  # released by the job when it ends
 
 
 def _hash_file(path: Path, advance: Callable[[int], None]) -> str:

@@ -5,34 +5,32 @@ the manifest, its Ed25519 signature and the public key (docs/integrity.md, "Expo
 Purpose and destination are required up front (A17.2(2)); the export and every download
 are registered.
 
-Each job keeps `exports/<id>/job.json` beside its package, written durably when it starts
-and when it ends, so a finished export can still be downloaded after the server restarts,
-and one cut off by a restart says so instead of vanishing. Progress is kept in memory by
-the process that runs the job (one API process per site: docs/deployment.md).
+Each job keeps `exports/<id>/job.json` beside its package (`vigil.export.jobs`: the
+record, the quota per user and for the disk, the removal after download or expiry).
+Progress is kept in memory by the process that runs the job (one API process per site:
+docs/deployment.md).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import threading
 import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
 from vigil.cameras import CameraRegistry
 from vigil.errors import VigilError
+from vigil.export import jobs as export_jobs
+from vigil.export.jobs import JOB_ID, Job
 from vigil.site.api.playback import check_purpose, check_range
 from vigil.site.deps import MayExport, Principal, audit, site
-from vigil.storage.files import write_durably
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -44,60 +42,6 @@ class ExportRequest(BaseModel):
     to: str = Field(description="ISO 8601 end.")
     purpose: str = Field("", description="Why the material is copied (A17.2(2)).")
     destination: str = Field("", description="Where the copy goes (A17.2(2)).")
-
-
-JOB_FILE = "job.json"
-_JOB_ID = re.compile(r"[0-9a-f]{32}")
-INTERRUPTED = "interrupted: the server stopped before the export finished; start it again"
-
-
-@dataclass
-class Job:
-    id: str
-    user_id: int
-    camera: str
-    path: Path
-    camera_id: int
-    from_us: int
-    to_us: int
-    purpose: str
-    destination: str
-    state: str = "running"  # running, done, failed
-    progress: float = 0.0
-    error: str = ""
-    sha256: str = ""
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def save(self) -> None:
-        """Write the job's record beside its package (state, not progress)."""
-        record = {k: v for k, v in self.__dict__.items() if k not in ("path", "progress")}
-        write_durably(
-            self.path.parent / JOB_FILE, json.dumps({**record, "file": self.path.name}).encode()
-        )
-
-    @classmethod
-    def load(cls, job_dir: Path) -> Job | None:
-        """The job recorded in `job_dir`; one still "running" there was cut off by a restart."""
-        try:
-            record = json.loads((job_dir / JOB_FILE).read_text(encoding="utf-8"))
-            job = cls(path=job_dir / record.pop("file"), **record)
-        except (OSError, ValueError, TypeError, KeyError):
-            return None
-        if job.state == "running":  # no process of ours runs it any longer
-            job.state, job.error = "failed", INTERRUPTED
-        job.progress = 1.0 if job.state == "done" else 0.0
-        return job
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "camera": self.camera,
-            "state": self.state,
-            "progress": round(self.progress, 3),
-            "error": self.error,
-            "file": self.path.name if self.state == "done" else None,
-            "sha256": self.sha256,
-        }
 
 
 def _jobs(request: Request) -> dict[str, Job]:
@@ -115,6 +59,10 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
     cam = CameraRegistry(ctx).get(body.camera, include_removed=True)
     if not who.can(Permission.EXPORT, cam.id):
         raise HTTPException(403, f"your account may not export {cam.name}")
+    running = [j for j in _jobs(request).values() if j.state == "running"]
+    for removed in export_jobs.sweep(ctx, {j.id for j in running}):
+        _jobs(request).pop(removed, None)  # its record on disk says why it is gone
+    export_jobs.check_running(ctx, sum(j.user_id == who.user.id for j in running))
     job_id = uuid.uuid4().hex
     out_dir = ctx.home / "exports" / job_id
     out_dir.mkdir(parents=True)
@@ -138,12 +86,16 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
                 progress=progress,
             )
             job.sha256 = getattr(result, "sha256", "")
+            job.bytes = job.path.stat().st_size
+            job.finished_us = ctx.clock.now_us()
             job.progress, job.state = 1.0, "done"
         except VigilError as exc:
             job.state, job.error = "failed", exc.describe()
         except Exception as exc:  # reported to the user; the traceback goes to the log
             log.exception("export %s failed", job_id)
             job.state, job.error = "failed", f"internal error: {type(exc).__name__}"
+        finally:
+            export_jobs.release(out_dir)
         try:
             job.save()
         except OSError:
@@ -157,8 +109,8 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
 
 def _own_job(request: Request, who: Principal, job_id: str) -> Job:
     job = _jobs(request).get(job_id)
-    if job is None and _JOB_ID.fullmatch(job_id):
-        job = Job.load(site(request).home / "exports" / job_id)
+    if job is None and JOB_ID.fullmatch(job_id):
+        job = Job.load(export_jobs.exports_dir(site(request)) / job_id)
     if job is None or (job.user_id != who.user.id and not who.can(Permission.MANAGE_USERS)):
         raise HTTPException(404, "no such export")
     return job
@@ -172,6 +124,10 @@ def export_status(job_id: str, request: Request, who: MayExport) -> dict[str, An
 @router.get("/{job_id}/download")
 def download(job_id: str, request: Request, who: MayExport) -> FileResponse:
     job = _own_job(request, who, job_id)
+    if not who.can(Permission.EXPORT, job.camera_id):  # the right may have been withdrawn
+        raise HTTPException(403, f"your account may no longer export {job.camera}")
+    if job.state == "removed":
+        raise HTTPException(410, f"the export's package was removed ({job.removed})")
     if job.state != "done":
         raise HTTPException(409, "the export is not finished")
     audit(
@@ -186,4 +142,11 @@ def download(job_id: str, request: Request, who: MayExport) -> FileResponse:
         destination=job.destination,
         detail={"file": job.path.name, "sha256": job.sha256},
     )
-    return FileResponse(job.path, media_type="application/zip", filename=job.path.name)
+    ctx = site(request)
+    # Runs only once the whole body has been sent: the package leaves with its downloader
+    # (its digest stays in the register) and stops occupying the recording disk.
+    removal = BackgroundTask(export_jobs.remove_package, ctx, job, "downloaded",
+                             actor=who.user.username, actor_role=who.user.role.value,
+                             client_addr=who.client_addr)  # fmt: skip
+    return FileResponse(job.path, media_type="application/zip", filename=job.path.name,
+                        background=removal)  # fmt: skip
