@@ -1,14 +1,19 @@
 """Seals: the site key's Ed25519 signature over the heads of all hash chains.
 
 A seal's signed message is its `body` exactly as stored (canonical JSON, ASCII):
-    {"heads":{"camera:1":{"hash":"…","seq":42},…},"key_id":"…","sealed_us":…,
-     "site":"<uuid>","type":"vigil.seal.v1"}
+    {"heads":{"camera:1":{"hash":"…","seq":42},…},"key_id":"…",
+     "prev":{"id":6,"sha256":"…"},"sealed_us":…,"site":"<uuid>","type":"vigil.seal.v2"}
+Seals form a chain of their own: `prev` is the previous seal's id and the SHA-256 of its
+body (null only for a site's first seal), taken from the tip the site row keeps, so a
+seal deleted from the middle or the end stays visible. Seals made before the chain
+(`vigil.seal.v1`) have no `prev`; the first chained seal signs the newest of them.
 Exported as `seal-<id>.json` (the message), `seal-<id>.sig` (the raw 64-byte signature)
 and the public key in PEM, it verifies with `openssl pkeyutl -verify -rawin`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +23,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vigil.context import SiteContext
-from vigil.db.models import ChainEntry, Seal
+from vigil.db.models import ChainEntry, Seal, Site
 from vigil.integrity.chain import canonical_json
 from vigil.keys.signing import key_id, load_public_pem
 
-SEAL_TYPE = "vigil.seal.v1"
+SEAL_TYPE = "vigil.seal.v2"
 
 
 def _heads(s: Session) -> dict[str, dict[str, object]]:
@@ -37,6 +42,34 @@ def _heads(s: Session) -> dict[str, dict[str, object]]:
         )
     ).all()
     return {chain: {"seq": int(seq), "hash": h} for chain, seq, h in sorted(rows)}
+
+
+def seal_sha256(body: str) -> str:
+    """The hash by which the next seal names this one (of its body, as signed)."""
+    return hashlib.sha256(body.encode("ascii")).hexdigest()
+
+
+def _prev(row: Site, newest: Seal | None) -> dict[str, object] | None:
+    if row.last_seal_id is not None:
+        # the tip, even when its seal row is gone: the next seal then records the loss
+        return {"id": row.last_seal_id, "sha256": row.last_seal_sha256}
+    if newest is not None:  # seals made before the seal chain: link to the newest
+        return {"id": newest.id, "sha256": seal_sha256(newest.body)}
+    return None
+
+
+def sealer_beat(ctx: SiteContext, *, starting: bool = False) -> None:
+    """The sealing service's heartbeat on the site row (`starting`: a new run begins), so
+    that verify can tell a stopped site from one whose seals were removed."""
+    now_us = ctx.clock.now_us()
+    with ctx.sessions.begin() as s:
+        row = s.scalar(select(Site).with_for_update())
+        if row is None:
+            return
+        if starting or row.sealer_started_us is None:
+            row.sealer_started_us = now_us
+        row.sealer_beat_us = now_us
+        row.sealer_interval_s = ctx.settings.seal_interval_s
 
 
 def chain_heads(ctx: SiteContext) -> dict[str, dict[str, object]]:
@@ -64,9 +97,13 @@ def seal_now(
     if kid != site.key_id:
         raise RuntimeError("the site key on disk is not the key registered in the index")
     with ctx.sessions.begin() as s:
+        # the site row locked (PostgreSQL; SQLite holds the write lock): one seal at a time,
+        # so two sealers cannot both extend the same tip
+        row = s.scalar(select(Site).with_for_update())
+        assert row is not None
         heads = _heads(s)
-        previous = s.scalar(select(Seal.body).order_by(Seal.id.desc()).limit(1))
-        if only_if_changed and previous is not None and json.loads(previous)["heads"] == heads:
+        previous = s.scalar(select(Seal).order_by(Seal.id.desc()).limit(1))
+        if only_if_changed and previous is not None and json.loads(previous.body)["heads"] == heads:
             return None
         if register is not None:
             register(s)
@@ -81,11 +118,15 @@ def seal_now(
                 "key_id": kid,
                 "sealed_us": sealed_us,
                 "heads": heads,
+                "prev": _prev(row, previous),
             }
         )
         signature = key.sign(body.encode("ascii"))
         seal = Seal(sealed_us=sealed_us, body=body, signature_hex=signature.hex(), key_id=kid)
         s.add(seal)
+        s.flush()
+        row.last_seal_id = seal.id
+        row.last_seal_sha256 = seal_sha256(body)
     return seal
 
 

@@ -11,14 +11,15 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from vigil.clock import US_PER_S, us_to_iso
 from vigil.context import SiteContext
-from vigil.db.models import Camera, ChainEntry, Gap, Seal, Segment
+from vigil.db.models import Camera, ChainEntry, Gap, Seal, Segment, Site
 from vigil.db.states import SegmentState
 from vigil.integrity.chain import Link, camera_chain, walk
 from vigil.integrity.digest import sha256_file
-from vigil.integrity.seal import signature_valid
+from vigil.integrity.seal import seal_sha256, signature_valid
 
 
 @dataclass(frozen=True)
@@ -228,12 +229,14 @@ def _verify_seals(
     with ctx.sessions() as s:
         seals = list(s.scalars(select(Seal).order_by(Seal.id)))
         names = {camera_chain(c.id): c.name for c in s.scalars(select(Camera))}
+    valid: list[Seal] = []
     for seal in seals:
         report.seals_checked += 1
         if seal.key_id != site.key_id or not signature_valid(site.public_key_pem, seal):
             detail = "signature does not verify with the site key"
             report.problems.append(Problem("seal_invalid", None, None, f"seal {seal.id}", detail))
             continue
+        valid.append(seal)
         heads = json.loads(seal.body)["heads"]
         for chain, head in heads.items():
             if chain not in expected:
@@ -260,3 +263,127 @@ def _verify_seals(
                     detail,
                 )
             )
+    report.problems.extend(_seal_chain(site, seals))
+    report.problems.extend(_staleness(ctx, site, valid, set(expected), names))
+
+
+def _seal_problem(kind: str, where: str, detail: str) -> Problem:
+    return Problem(kind, None, None, where, detail)
+
+
+def _seal_chain(site: Site, seals: list[Seal]) -> list[Problem]:
+    """Each chained seal signs its predecessor (id and SHA-256), and the newest is the
+    tip the site row recorded: a seal removed anywhere, all of them included, breaks it."""
+    problems: list[Problem] = []
+    chained = False
+    before: Seal | None = None
+    for seal in seals:
+        where = f"seal {seal.id}"
+        try:
+            body = json.loads(seal.body)
+        except ValueError:
+            body = {}  # unreadable: reported as seal_invalid
+        if "prev" not in body:
+            if chained:
+                problems.append(
+                    _seal_problem(
+                        "seal_chain_broken",
+                        where,
+                        "has no predecessor link, yet follows chained seals",
+                    )
+                )
+        else:
+            chained = True
+            prev = body["prev"]
+            if before is None and prev is not None:
+                detail = f"signs seal {prev.get('id')} as its predecessor, which is missing"
+                problems.append(_seal_problem("seal_chain_broken", where, detail))
+            elif before is not None and prev is None:
+                detail = f"starts a new seal chain although seal {before.id} precedes it"
+                problems.append(_seal_problem("seal_chain_broken", where, detail))
+            elif before is not None and prev is not None:
+                if prev.get("id") != before.id:
+                    detail = (
+                        f"signs seal {prev.get('id')} as its predecessor, but the seal "
+                        f"before it is {before.id}: seals between them were removed"
+                    )
+                    problems.append(_seal_problem("seal_chain_broken", where, detail))
+                elif prev.get("sha256") != seal_sha256(before.body):
+                    detail = f"seal {before.id} is not the seal this one signed"
+                    problems.append(_seal_problem("seal_chain_broken", where, detail))
+        before = seal
+    newest = seals[-1] if seals else None
+    if site.last_seal_id is None:
+        if chained:
+            detail = "the site's record of its newest seal is gone"
+            problems.append(_seal_problem("seal_chain_broken", "site", detail))
+    elif newest is None:
+        detail = f"every seal is gone; the newest was seal {site.last_seal_id}"
+        problems.append(_seal_problem("seal_chain_broken", "site", detail))
+    elif newest.id != site.last_seal_id or seal_sha256(newest.body) != site.last_seal_sha256:
+        detail = (
+            f"the newest seal is {newest.id}, but the site's newest is seal "
+            f"{site.last_seal_id}: "
+            + ("it was removed" if newest.id < site.last_seal_id else "they differ")
+        )
+        problems.append(_seal_problem("seal_chain_broken", "site", detail))
+    return problems
+
+
+def _staleness(
+    ctx: SiteContext, site: Site, valid: list[Seal], chains: set[str], names: dict[str, str]
+) -> list[Problem]:
+    """While the sealing service runs it seals every interval, so: no seal for twice the
+    interval of a run, or an entry of a checked chain that a run of twice the interval
+    left unsealed, means seals were removed (or sealing failed). A stopped site (no beat
+    past its last seal) has nothing to answer for."""
+    started_us, beat_us = site.sealer_started_us, site.sealer_beat_us
+    if started_us is None or beat_us is None:
+        return []  # the sealing service never ran: seals are made by hand only
+    interval_s = site.sealer_interval_s or ctx.settings.seal_interval_s
+    window_us = 2 * interval_s * US_PER_S
+    problems: list[Problem] = []
+    newest_us = max((seal.sealed_us for seal in valid), default=None)
+    if beat_us >= max(newest_us or started_us, started_us) + window_us:
+        since = f"since {us_to_iso(newest_us)}" if newest_us is not None else "at all"
+        detail = (
+            f"no seal {since}, yet the recording service ran until {us_to_iso(beat_us)} "
+            f"(it seals every {interval_s} s): seals were removed or sealing failed"
+        )
+        problems.append(_seal_problem("seal_stale", "site", detail))
+    covered: dict[str, int] = {}
+    for seal in valid:
+        for chain, head in json.loads(seal.body)["heads"].items():
+            covered[chain] = max(covered.get(chain, 0), int(head["seq"]))
+    with ctx.sessions() as s:
+        for chain in sorted(chains):
+            first = s.execute(
+                select(func.min(ChainEntry.seq), func.count()).where(
+                    ChainEntry.chain == chain, ChainEntry.seq > covered.get(chain, 0)
+                )
+            ).one()
+            if first[0] is None:
+                continue
+            recorded_us = s.scalar(
+                select(ChainEntry.recorded_us).where(
+                    ChainEntry.chain == chain, ChainEntry.seq == first[0]
+                )
+            )
+            if recorded_us is None or beat_us < max(recorded_us, started_us) + window_us:
+                continue
+            detail = (
+                f"{first[1]} entries from #{first[0]} ({us_to_iso(recorded_us)}) on are covered "
+                f"by no seal, yet the recording service ran until {us_to_iso(beat_us)}"
+            )
+            if not chain.startswith("camera:"):
+                detail = f"{chain} chain: {detail}"
+            problems.append(
+                Problem(
+                    "unsealed_entries",
+                    names.get(chain, chain) if chain.startswith("camera:") else None,
+                    int(first[0]),
+                    None,
+                    detail,
+                )
+            )
+    return problems

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from vigil.context import SiteContext
 from vigil.db.models import Camera, CameraStatus
-from vigil.integrity.seal import seal_now
+from vigil.integrity.seal import seal_now, sealer_beat
 from vigil.media.recorder import CameraRecorder
 from vigil.storage.capacity import DiskGuard, check_forecast, forecast
 from vigil.storage.retention import expire
@@ -37,6 +37,7 @@ class RecordingService:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        sealer_beat(self.ctx, starting=True)
         self.guard.refresh()
         self._sync_cameras()
         self._thread = threading.Thread(target=self._housekeeping, name="housekeeping", daemon=True)
@@ -106,13 +107,16 @@ class RecordingService:
                     check_forecast(self.ctx, forecast(self.ctx, space))
                     next_expiry = now + s.retention_check_s
                 if now >= next_seal:
-                    seal_now(self.ctx)
+                    # every interval, changed or not: a running site's seals are its signed
+                    # heartbeat, so verify can tell removed seals from an idle site
+                    seal_now(self.ctx, only_if_changed=False)
                     next_seal = now + s.seal_interval_s
                 if now >= next_scan:
                     self._sync_cameras()
                     next_scan = now + _CAMERA_SCAN_S
                 if now >= next_status:
                     self._refresh_status()
+                    sealer_beat(self.ctx)
                     next_status = now + _STATUS_S
             except Exception:
                 log.exception("housekeeping step failed; retrying")
