@@ -75,6 +75,13 @@ MAX_TEXT_CHARS = 2000
 _ESCAPE_STARTS = "\x1b\x9b\x9d"
 
 
+def printable(text: str, *, keep: str = "\n") -> str:
+    """`text` with every control character but those in `keep` spelled `\\xNN`: for text
+    that is registered although it was refused (a failed attempt keeps what was typed) and
+    for rows stored before text was checked, so that no escape reaches a terminal."""
+    return "".join(c if c.isprintable() or c in keep else f"\\x{ord(c):02x}" for c in text)
+
+
 def check_text(
     value: object,
     field: str,

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from vigil.audit.query import list_entries, to_csv
 from vigil.audit.verify import verify_audit
-from vigil.cli.common import console, open_site, print_json
+from vigil.cli.common import console, open_site, plain, print_json
 from vigil.clock import parse_instant
 
 audit_app = typer.Typer(
@@ -66,7 +66,9 @@ def list_cmd(
         why = f"{e.purpose} → {e.destination}" if e.purpose or e.destination else ""
         colour = "green" if e.result == "ok" else "yellow"
         who = f"{e.actor} ({e.actor_role})" if e.actor_role else e.actor
-        table.add_row(str(e.seq), e.time, who, e.action, e.camera_name, span, why,
+        # Purposes and destinations are people's words: printed as written, never as markup.
+        table.add_row(str(e.seq), e.time, plain(who), plain(e.action), plain(e.camera_name),
+                      span, plain(why),
                       f"[{colour}]{e.result}[/{colour}]")  # fmt: skip
     console.print(table)
     console.print(f"{len(entries)} entries" + (f"; CSV written to {csv_file}" if csv_file else ""))

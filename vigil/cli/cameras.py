@@ -10,7 +10,7 @@ from rich.table import Table
 
 from vigil.audit.actor import Actor
 from vigil.cameras import CameraRegistry
-from vigil.cli.common import console, open_site, print_json, read_upload
+from vigil.cli.common import console, open_site, plain, print_json, read_upload
 from vigil.clock import us_to_iso
 from vigil.errors import ValidationError
 from vigil.records import attachments, siting
@@ -131,8 +131,8 @@ def _print_siting(v: siting.SitingView) -> None:
     table = Table("field", "value", show_header=False)
     table.add_row("camera", v.camera)
     table.add_row("location type", v.location_type or "- (not sited)")
-    table.add_row("location note", v.location_note or "-")
-    table.add_row("purpose", v.purpose or "-")
+    table.add_row("location note", plain(v.location_note or "-"))
+    table.add_row("purpose", plain(v.purpose or "-"))
     table.add_row("sign installed (A14)", "yes" if v.sign_installed else "no")
     table.add_row("sign photo", f"attachment {v.sign_photo_id}" if v.sign_photo_id else "-")
     table.add_row("reference view (A14)", ref)

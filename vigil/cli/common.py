@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from vigil.audit.actor import Actor
@@ -20,7 +21,7 @@ from vigil.config import default_home
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
 from vigil.records import attachments
-from vigil.text import RedactingFilter
+from vigil.text import RedactingFilter, printable
 
 T = TypeVar("T")
 
@@ -92,8 +93,15 @@ def setup_logging(site_home: Path | None, *, verbose: bool = False) -> None:
         root.addHandler(fh)
 
 
+def plain(value: object) -> str:
+    """Stored or typed text for a Rich console: its `[markup]` printed as written, and any
+    control character (a terminal escape in a row stored before text was checked) shown as
+    `\\xNN` instead of reaching the terminal."""
+    return escape(printable(str(value)))
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False)
+    err_console.print(f"[red]error:[/red] {plain(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -121,7 +129,7 @@ def show(
         return
     table = Table(*columns)
     for v in items:
-        table.add_row(*cells(v))
+        table.add_row(*(plain(c) for c in cells(v)))
     console.print(table)
 
 

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from vigil.audit.actor import Actor
 from vigil.audit.site_verify import verify_site as run_verify
-from vigil.cli.common import console, err_console, open_site, print_json
+from vigil.cli.common import console, err_console, open_site, plain, print_json
 from vigil.clock import parse_instant
 from vigil.db.models import Segment
 from vigil.db.sql import sum_int
@@ -112,7 +112,7 @@ def render_status(data: dict[str, Any]) -> None:
             f"holds {f['days_held_at_capacity']} days vs {f['required_days']} required: {verdict}"
         )
     for a in data["alarms"]:
-        console.print(f"[red]ALARM[/red] {a['severity']} {a['kind']}: {a['message']}")
+        console.print(f"[red]ALARM[/red] {a['severity']} {a['kind']}: {plain(a['message'])}")
 
 
 def verify(

@@ -12,7 +12,15 @@ import typer
 from vigil.cli import cameras, demo, inspect, recording, serve, users
 from vigil.cli.audit import audit_app
 from vigil.cli.backup import backup, restore
-from vigil.cli.common import console, err_console, home, register, set_home, setup_logging
+from vigil.cli.common import (
+    console,
+    err_console,
+    home,
+    plain,
+    register,
+    set_home,
+    setup_logging,
+)
 from vigil.cli.compliance import compliance_app, filing_app
 from vigil.cli.export import export_app
 from vigil.cli.site_records import site_app
@@ -84,14 +92,14 @@ def main() -> None:
     try:
         app()
     except VigilError as exc:
-        err_console.print(f"[red]error:[/red] {exc.describe()}", highlight=False)
+        err_console.print(f"[red]error:[/red] {plain(exc.describe())}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # never a stack trace to a user; the log keeps it
         logging.getLogger("vigil").exception("unexpected error")
         err_console.print(
-            f"[red]internal error:[/red] {type(exc).__name__}: {exc}. "
+            f"[red]internal error:[/red] {type(exc).__name__}: {plain(exc)}. "
             "The full report is in the log (HOME/logs/vigil.log).",
             highlight=False,
         )

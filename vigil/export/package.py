@@ -47,6 +47,8 @@ from vigil.export.verify import verify_export
 from vigil.integrity.chain import canonical_json
 from vigil.storage.files import durable_rename, fsync_dir
 from vigil.storage.fmp4 import Fmp4Error, read_layout
+from vigil.text import check_text as check_free_text
+from vigil.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +109,7 @@ def check_text(value: str | None, name: str) -> str:
             f"every copy must state its {name} ({what}); it is registered", field=name,
             article=ARTICLE,
         )  # fmt: skip
-    if len(clean) > MAX_TEXT_CHARS:
-        raise ValidationError(f"at most {MAX_TEXT_CHARS} characters (got {len(clean)})", field=name)
-    return clean
+    return check_free_text(clean, name, max_chars=MAX_TEXT_CHARS, article=ARTICLE)
 
 
 def check_range(from_us: int, to_us: int) -> None:
@@ -172,8 +172,10 @@ def export_clip(
     audit = {
         "actor": (actor or "").strip()[:64], "camera_name": camera[:64],
         "from_us": from_us, "to_us": to_us,
-        "purpose": (purpose or "").strip()[:MAX_TEXT_CHARS],
-        "destination": (destination or "").strip()[:MAX_TEXT_CHARS],
+        # A refused attempt is registered with what was typed, its control characters
+        # spelled out so that none reaches a reader of the register.
+        "purpose": printable((purpose or "").strip())[:MAX_TEXT_CHARS],
+        "destination": printable((destination or "").strip())[:MAX_TEXT_CHARS],
         "client_addr": client_addr[:64],
     }  # fmt: skip
     try:

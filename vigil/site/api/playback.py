@@ -27,6 +27,7 @@ from vigil.site import grants
 from vigil.site.api.common import Seq
 from vigil.site.deps import MayPlayBack, Principal, audit, site
 from vigil.storage.catalog import catalog
+from vigil.text import check_text
 
 router = APIRouter(prefix="/playback", tags=["playback"])
 
@@ -45,16 +46,13 @@ class PlaybackRequest(BaseModel):
 def check_purpose(purpose: str, destination: str) -> tuple[str, str]:
     out = []
     for field, value in (("purpose", purpose), ("destination", destination)):
-        text = value.strip()
-        if not text:
+        if not value.strip():
             raise ValidationError(
                 "is required: state it before any review or copy (查阅、复制须登记用途、去向)",
                 field=field,
                 article=PURPOSE_ARTICLE,
             )
-        if len(text) > 500:
-            raise ValidationError("must be at most 500 characters", field=field)
-        out.append(text)
+        out.append(check_text(value, field, max_chars=500, article=PURPOSE_ARTICLE))
     return out[0], out[1]
 
 
