@@ -166,3 +166,25 @@ def test_a_refused_part_of_a_user_change_leaves_the_rest_undone(served: Served) 
     assert admin.get("/api/v1/auth/me").status_code == 200  # not signed out
     login(served, "administrator")  # the old password
     assert [e["action"] for e in audit(served, "user_password")] == []
+
+
+def test_the_audit_listing_pages_back_to_the_first_entry(served: Served) -> None:
+    """Beyond the newest page: the header names the next page back, until the first entry;
+    the CSV holds every entry."""
+    admin = login(served, "administrator")
+    pages: list[list[int]] = []
+    params: dict[str, Any] = {"limit": 2}
+    while True:
+        r = admin.get("/api/v1/audit", params=params)
+        assert r.status_code == 200, r.text
+        pages.append([e["seq"] for e in r.json()])
+        older = r.headers.get("X-Audit-Older-Before")
+        if older is None:
+            break
+        params["before"] = int(older)
+    seqs = [seq for page in reversed(pages) for seq in page]
+    assert len(pages) > 2 and seqs == list(range(1, len(seqs) + 1))
+    csv_rows = admin.get("/api/v1/audit.csv").text.splitlines()[1:]
+    assert [int(row.split(",")[0]) for row in csv_rows][: len(seqs)] == seqs
+    bad = admin.get("/api/v1/audit", params={"before": 1 << 64})
+    assert bad.status_code in (400, 422) and "before" in bad.text

@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from vigil.clock import us_to_iso
 from vigil.context import SiteContext
@@ -88,6 +88,25 @@ def view(entry: AuditEntry) -> AuditView:
     )
 
 
+def _selection(
+    since_us: int | None,
+    until_us: int | None,
+    actor: str | None,
+    action: str | None,
+    camera: str | None,
+) -> Select[AuditEntry]:
+    if since_us is not None and until_us is not None and until_us <= since_us:
+        raise ValidationError("must be later than --since", field="until")
+    q = within(select(AuditEntry), AuditEntry.at_us, since_us, until_us)
+    if actor is not None:
+        q = q.where(AuditEntry.actor == actor)
+    if action is not None:
+        q = q.where(AuditEntry.action == action)
+    if camera is not None:
+        q = q.where(AuditEntry.camera_name == camera)
+    return q
+
+
 def list_entries(
     ctx: SiteContext,
     *,
@@ -97,26 +116,57 @@ def list_entries(
     action: str | None = None,
     camera: str | None = None,
     limit: int | None = None,
+    before_seq: int | None = None,
 ) -> list[AuditView]:
     """Entries in seq order, registered in [since_us, until_us), optionally filtered by
-    actor, action and camera name (exact matches). With `limit`, the newest `limit`."""
-    if since_us is not None and until_us is not None and until_us <= since_us:
-        raise ValidationError("must be later than --since", field="until")
+    actor, action and camera name (exact matches). With `limit`, the newest `limit`; with
+    `before_seq`, only entries older than that one: a page further back (the listing
+    pages through the whole log, see `page_cursor`)."""
     if limit is not None and limit < 1:
         raise ValidationError(f"must be at least 1 (got {limit})", field="limit")
-    q = within(select(AuditEntry), AuditEntry.at_us, since_us, until_us)
-    if actor is not None:
-        q = q.where(AuditEntry.actor == actor)
-    if action is not None:
-        q = q.where(AuditEntry.action == action)
-    if camera is not None:
-        q = q.where(AuditEntry.camera_name == camera)
+    q = _selection(since_us, until_us, actor, action, camera)
+    if before_seq is not None:
+        q = q.where(AuditEntry.seq < before_seq)
     q = q.order_by(AuditEntry.seq.desc())
     if limit is not None:
         q = q.limit(limit)
     with ctx.sessions() as s:
         rows = list(s.scalars(q))
     return [view(e) for e in reversed(rows)]
+
+
+def page_cursor(entries: list[AuditView], limit: int) -> int | None:
+    """The `before_seq` of the page older than `entries` (a full page), or None: the start
+    of the log is shown."""
+    return entries[0].seq if len(entries) >= limit and entries else None
+
+
+def iter_entries(
+    ctx: SiteContext,
+    *,
+    since_us: int | None = None,
+    until_us: int | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    camera: str | None = None,
+    batch: int = 2000,
+) -> Iterator[AuditView]:
+    """Every selected entry, oldest first, read `batch` at a time (the whole log can be
+    written out, e.g. as CSV, without holding it in memory). The selection is checked
+    here, before the first entry is read."""
+    q = _selection(since_us, until_us, actor, action, camera).order_by(AuditEntry.seq)
+    return _pages(ctx, q, batch)
+
+
+def _pages(ctx: SiteContext, q: Select[AuditEntry], batch: int) -> Iterator[AuditView]:
+    after = 0
+    while True:
+        with ctx.sessions() as s:
+            rows = list(s.scalars(q.where(AuditEntry.seq > after).limit(batch)))
+        yield from (view(e) for e in rows)
+        if len(rows) < batch:
+            return
+        after = rows[-1].seq
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -127,7 +177,12 @@ def _cell(text: str) -> str:
 
 
 def to_csv(entries: Iterable[AuditView]) -> str:
-    """RFC 4180 CSV with a header row (CSV_COLUMNS); write it out as UTF-8.
+    """RFC 4180 CSV with a header row (CSV_COLUMNS); write it out as UTF-8 (`csv_chunks`)."""
+    return "".join(csv_chunks(entries))
+
+
+def csv_chunks(entries: Iterable[AuditView], rows_per_chunk: int = 500) -> Iterator[str]:
+    """`to_csv` in pieces of `rows_per_chunk` rows, for streaming a whole log.
 
     Free-text cells that a spreadsheet would run as a formula (starting with = + - @, tab
     or CR) get a leading apostrophe, as OWASP advises against CSV injection: a purpose
@@ -137,7 +192,7 @@ def to_csv(entries: Iterable[AuditView]) -> str:
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
     out.writerow(CSV_COLUMNS)
-    for e in entries:
+    for n, e in enumerate(entries, 1):
         out.writerow(
             [
                 e.seq, e.time, _cell(e.actor), e.actor_role, _cell(e.client_addr), e.action,
@@ -146,4 +201,8 @@ def to_csv(entries: Iterable[AuditView]) -> str:
                 json.dumps(e.detail, sort_keys=True, ensure_ascii=False),
             ]
         )  # fmt: skip
-    return buf.getvalue()
+        if n % rows_per_chunk == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from vigil.clock import us_to_iso
 from vigil.site.api.common import instant
@@ -22,6 +23,7 @@ def _entries(
     action: str | None,
     camera: str | None,
     limit: int,
+    before: int | None = None,
 ) -> list[Any]:
     from vigil.audit.query import list_entries
 
@@ -33,6 +35,7 @@ def _entries(
         action=action or None,
         camera=camera or None,
         limit=limit,
+        before_seq=before,
     )
     return entries
 
@@ -56,9 +59,15 @@ def _json(e: Any) -> dict[str, Any]:
     }
 
 
+#: The response header that names the `before` of the next older page (absent: the
+#: oldest selected entry is in this page).
+OLDER_HEADER = "X-Audit-Older-Before"
+
+
 @router.get("")
 def list_audit(
     request: Request,
+    response: Response,
     who: ViewsAudit,
     since: str | None = Query(None, description="ISO 8601"),
     until: str | None = Query(None, description="ISO 8601"),
@@ -66,8 +75,21 @@ def list_audit(
     action: str | None = None,
     camera: str | None = None,
     limit: int = Query(500, ge=1, le=10_000),
+    before: int | None = Query(
+        None,
+        ge=1,
+        le=(1 << 63) - 1,
+        description="Only entries older than this seq: the next page back, as named by the "
+        f"{OLDER_HEADER} header of the previous one. Paging reaches the first entry.",
+    ),
 ) -> list[dict[str, Any]]:
-    return [_json(e) for e in _entries(request, since, until, actor, action, camera, limit)]
+    from vigil.audit.query import page_cursor
+
+    entries = _entries(request, since, until, actor, action, camera, limit, before)
+    older = page_cursor(entries, limit)
+    if older is not None:
+        response.headers[OLDER_HEADER] = str(older)
+    return [_json(e) for e in entries]
 
 
 @router.get(".csv")
@@ -80,11 +102,24 @@ def audit_csv(
     action: str | None = None,
     camera: str | None = None,
 ) -> Response:
-    from vigil.audit.query import to_csv
+    """Every selected entry, the whole log if nothing is selected, streamed."""
+    from vigil.audit.query import csv_chunks, iter_entries
 
-    rows = _entries(request, since, until, actor, action, camera, 100_000)
-    return Response(
-        "\ufeff" + to_csv(rows),  # a BOM: spreadsheets then read the Chinese as UTF-8
+    entries = iter_entries(
+        site(request),
+        since_us=instant(since, "since"),
+        until_us=instant(until, "until"),
+        actor=actor or None,
+        action=action or None,
+        camera=camera or None,
+    )
+
+    def body() -> Iterator[str]:
+        yield "\ufeff"  # a BOM: spreadsheets then read the Chinese as UTF-8
+        yield from csv_chunks(entries)
+
+    return StreamingResponse(
+        body(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )

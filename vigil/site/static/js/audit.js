@@ -7,10 +7,13 @@ import { clear, field, h, showFormError } from "./dom.js";
 import { cite, label, onLang, t } from "./i18n.js";
 import { isoUtc, parseInstant } from "./time.js";
 
-const ACTIONS = ["playback", "export", "download", "live_start", "live_end", "login", "logout"];
+const ACTIONS = ["playback", "export", "download", "export_remove", "live_start", "live_end", "login", "logout"];
 const COLUMNS = ["seq", "time", "actor", "role", "client", "action", "camera", "range", "purpose", "destination", "result", "detail"];
 
 const DETAIL_CHARS = 90;
+// Entries per request; "older entries" fetches the page before the oldest shown, so the
+// whole register can be paged through (nothing is cut off at the newest N).
+const PAGE = 1000;
 
 /** The detail as key=value pairs, shortened; the whole JSON in the tooltip. */
 function detailCell(detail) {
@@ -24,6 +27,8 @@ function detailCell(detail) {
 
 export function mount(container) {
   let entries = [];
+  let olderBefore = null; // seq of the oldest entry shown, when older ones exist
+  let params = {};
   const since = h("input", { type: "text", testid: "audit-since", placeholder: "YYYY-MM-DD HH:MM" });
   const until = h("input", { type: "text", testid: "audit-until", placeholder: "YYYY-MM-DD HH:MM" });
   const actor = h("input", { type: "text", testid: "audit-actor" });
@@ -32,6 +37,7 @@ export function mount(container) {
   const csv = h("a", { href: `${API}/audit.csv`, download: "audit.csv", i18n: "au.csv", testid: "audit-csv", class: "button" });
   const count = h("span", { class: "hint", testid: "audit-count" });
   const body = h("tbody", { testid: "audit-rows" });
+  const older = h("button", { type: "button", i18n: "au.older", testid: "audit-older", hidden: true });
   const head = h("tr");
   const form = h(
     "form",
@@ -52,6 +58,7 @@ export function mount(container) {
     h("p", { class: "article" }, cite("A17.2(2)")),
     form,
     h("div", { class: "table-wrap" }, h("table", { testid: "audit-table" }, h("thead", {}, head), body)),
+    older,
   );
 
   function renderActions() {
@@ -94,12 +101,19 @@ export function mount(container) {
         ),
       ),
     );
-    count.textContent = t("au.count", { n: entries.length });
+    count.textContent = t(olderBefore === null ? "au.count" : "au.more", { n: entries.length });
+    older.hidden = olderBefore === null;
+  }
+
+  /** One page of the selection, newest first; `before` pages further back. */
+  async function fetchPage(before) {
+    const page = (await get(`/audit${query({ ...params, limit: PAGE, before })}`)).reverse();
+    olderBefore = page.length === PAGE ? page[page.length - 1].seq : null;
+    return page;
   }
 
   async function load() {
     showFormError(form, null);
-    let params;
     try {
       params = filters();
     } catch (err) {
@@ -107,13 +121,24 @@ export function mount(container) {
     }
     csv.href = `${API}/audit.csv${query(params)}`;
     try {
-      entries = (await get(`/audit${query({ ...params, limit: 1000 })}`)).reverse();
+      entries = await fetchPage(null);
       renderTable();
     } catch (err) {
       showFormError(form, err);
     }
   }
 
+  async function loadOlder() {
+    if (olderBefore === null) return;
+    try {
+      entries = entries.concat(await fetchPage(olderBefore));
+      renderTable();
+    } catch (err) {
+      showFormError(form, err);
+    }
+  }
+
+  older.addEventListener("click", loadOlder);
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     load();
