@@ -34,7 +34,9 @@ FileOpt = Annotated[
 ]
 
 console = Console()
-err_console = Console(stderr=True)
+# Errors are never broken across lines: a path or a field name in a message must survive
+# copying, and a program reading stderr sees one line per error.
+err_console = Console(stderr=True, soft_wrap=True)
 
 _state: dict[str, Path | None] = {"home": None}
 
