@@ -14,21 +14,23 @@ DOC = ROOT / "docs" / "compliance.md"
 def rows() -> list[list[str]]:
     out = []
     for line in DOC.read_text(encoding="utf-8").splitlines():
-        if re.match(r"\| A\d", line):
+        if re.match(r"\| [AN]\d", line):
             out.append([cell.strip() for cell in line.strip("|").split("|")])
     return out
 
 
 def test_every_cited_id_is_a_registered_article() -> None:
-    ids = re.findall(r"\bA\d{1,2}(?:\.\d)?(?:\(\d{1,2}\))?", DOC.read_text(encoding="utf-8"))
+    ids = re.findall(r"\b[AN]\d{1,2}(?:\.\d)?(?:\(\d{1,2}\))?", DOC.read_text(encoding="utf-8"))
     assert ids
     unknown = sorted({i for i in ids if not is_valid_article_id(i)})
     assert unknown == []
 
 
 def test_every_article_has_a_row() -> None:
-    numbers = {int(re.findall(r"A(\d+)", r[0])[0]) for r in rows()}
+    numbers = {int(re.findall(r"A(\d+)", r[0])[0]) for r in rows() if r[0].startswith("A")}
     assert numbers == set(range(1, 29))
+    national = {r[0] for r in rows() if r[0].startswith("N")}
+    assert national == {f"N{n}" for n in range(1, 35)}
 
 
 def test_named_modules_and_tests_exist() -> None:
@@ -53,7 +55,7 @@ def regulation_citations() -> dict[str, set[str]]:
 
     cited: dict[str, set[str]] = {}
     for path in sorted((ROOT / "vigil" / "regulation").glob("*.py")):
-        if path.name == "article_texts.py":  # the registry itself, not a rule
+        if path.name in ("article_texts.py", "national_texts.py"):  # the registries
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
@@ -66,12 +68,14 @@ def regulation_citations() -> dict[str, set[str]]:
 
 
 def doc_ids() -> set[str]:
-    return set(re.findall(r"\bA\d{1,2}(?:\.\d)?(?:\(\d{1,2}\))?", DOC.read_text(encoding="utf-8")))
+    return set(
+        re.findall(r"\b[AN]\d{1,2}(?:\.\d)?(?:\(\d{1,2}\))?", DOC.read_text(encoding="utf-8"))
+    )
 
 
 def test_every_article_a_rule_cites_is_in_the_doc() -> None:
     cited = regulation_citations()
-    assert {"A8(1)", "A13.2", "A13.3", "A17.2(3)", "A24(4)", "A9.3"} <= set(cited)
+    assert {"A8(1)", "A13.2", "A13.3", "A17.2(3)", "A24(4)", "A9.3", "N14", "N17"} <= set(cited)
     missing = {i: sorted(m) for i, m in cited.items() if i not in doc_ids()}
     assert missing == {}, "cited by vigil/regulation but not in docs/compliance.md"
 
@@ -83,6 +87,8 @@ def test_the_self_check_report_and_the_doc_agree_on_the_unit_duties() -> None:
     modules = {row[0]: row[3] for row in rows()}
     for duty in DUTIES:
         ids = [duty.id, "A13.3"] if duty.id == "A13.2" else [duty.id]
+        # the national articles a row cites, by their article's row (N16.2(3) → N16)
+        ids += sorted({re.sub(r"[.(].*$", "", a) for a in duty.also})
         for checked_id in ids:
             # One report row may stand for the doc's rows of its items (A8 → A8(1)..A8(5)).
             covered = (
@@ -96,7 +102,7 @@ def test_the_self_check_report_and_the_doc_agree_on_the_unit_duties() -> None:
                 assert "vigil/compliance/" in modules[article], (
                     f"{article}: the row does not name the self-check module"
                 )
-    checked = {d.id for d in DUTIES} | {"A13.3"}
+    checked = {d.id for d in DUTIES} | {"A13.3"} | {a for d in DUTIES for a in d.also}
     for article, st in status.items():
         if st.startswith("none"):
             assert not any(article == c or c.startswith(article + "(") for c in checked)

@@ -28,6 +28,7 @@ HOTEL = [
 
 READ_ONLY = {
     "audit list", "audit verify", "camera list", "compliance verify", "export verify",
+    "law list",
     "maintenance contract list", "maintenance log list", "room list", "segments",
     "site catalogue", "site coverage", "site positions", "site profile show", "staff list",
     "staff shift list", "staff untrained", "status", "token list", "user list", "verify",

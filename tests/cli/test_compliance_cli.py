@@ -67,8 +67,8 @@ def test_filing_form_pdf_from_the_cli(cli_env: dict[str, str], tmp_path: Path) -
         "'福州市', '[\"hospitality_entertainment\"]', 'unit', '', '', 'existing', "
         "'2016-06-01', 0, 'test')"
     )
-    out = vigil(cli_env, "filing", "form", "--pdf", str(tmp_path / "f.pdf"))
-    assert "A13.3" in out.stdout
+    out = vigil(cli_env, "filing", "form", "--on", "2017-03-10", "--pdf", str(tmp_path / "f.pdf"))
+    assert "A13.3" in out.stdout and "N14" not in out.stdout
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(tmp_path / "f.pdf"), "-"],
         capture_output=True,
@@ -90,3 +90,46 @@ def test_a_report_is_registered_before_it_is_written_and_a_failed_write_says_so(
     )
     assert [e["result"] for e in entries] == ["ok", "failed"]
     assert entries[1]["destination"] == str(target) and entries[1]["detail"]["error"]
+
+
+def test_law_list_profile_jurisdiction_and_report_on_a_day(cli_env: dict[str, str]) -> None:
+    vigil(cli_env, "init")
+    law = json.loads(vigil(cli_env, "law", "list", "--json", "--on", "2026-06-01").stdout)
+    assert [r["id"] for r in law["rule_sets"]] == ["measures-2017", "national-2025"]
+    assert {r["id"]: r["in_force_from"] for r in law["rule_sets"]} == {
+        "measures-2017": "2017-01-01",
+        "national-2025": "2025-04-01",
+    }
+    assert law["in_force"]["jurisdiction"] == "province"
+    assert law["in_force"]["rule_sets"] == ["measures-2017", "national-2025"]
+    old = json.loads(vigil(cli_env, "law", "list", "--json", "--on", "2024-06-01").stdout)
+    assert old["in_force"]["rule_sets"] == ["measures-2017"]
+    assert "national-2025 from 2025-04-01" in vigil(cli_env, "law", "list").stdout
+
+    hotel = [
+        "--unit-name", "某某大酒店", "--credit-code", "91350100M000100Y43",
+        "--division-code", "350102", "--address", "福州市", "--categories",
+        "hospitality_entertainment", "--builder", "unit",
+        "--delivered-on", "2024-05-06", "--commissioned-on", "2024-05-10",
+    ]  # fmt: skip
+    bad = vigil(cli_env, "site", "profile", "set", *hotel, "--jurisdiction", "mars", ok=False)
+    assert bad.returncode == 2 and "jurisdiction:" in bad.stderr and "province" in bad.stderr
+    vigil(cli_env, "site", "profile", "set", *hotel, "--national-class", "crowded_place")
+    report = json.loads(
+        vigil(cli_env, "compliance", "report", "--json", "--on", "2024-06-01").stdout
+    )
+    assert report["today"] == "2024-06-01"
+    rows = {d["id"]: d for d in report["duties"]}
+    assert rows["A13.2"]["articles"] == ["A13.2"]
+    assert rows["A13.2"]["figures"]["due_on"] == "2024-06-05"  # 30 days from delivery
+    assert rows["A17.2(3)"]["articles"] == ["A17.2(3)"]
+    report = json.loads(vigil(cli_env, "compliance", "report", "--json").stdout)
+    rows = {d["id"]: d for d in report["duties"]}
+    assert rows["A13.2"]["articles"] == ["N14", "A13.2"]
+    assert rows["A13.2"]["figures"]["due_on"] == "2025-06-30"  # in use before 2025-04-01
+    assert rows["A17.2(3)"]["articles"] == ["A17.2(3)", "N17"]
+    vigil(cli_env, "site", "profile", "set", "--jurisdiction", "national")
+    law = json.loads(vigil(cli_env, "law", "list", "--json").stdout)
+    assert law["in_force"]["jurisdiction"] == "national"
+    bad = vigil(cli_env, "compliance", "report", "--json", "--on", "2024-13-01", ok=False)
+    assert bad.returncode == 2 and "on:" in bad.stderr

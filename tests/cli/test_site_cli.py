@@ -93,13 +93,13 @@ def test_camera_in_a_guest_room_is_refused_citing_a8_1(home: dict[str, str]) -> 
     out = vigil(home, "camera", "add", "room-301", "--url", "rtsp://10.0.0.9/s",
                 "--location-type", "hotel_guest_room", "--purpose", "watch", code=2)  # fmt: skip
     text = one_line(out.stderr)
-    assert "location_type:" in text and "hotel guest room" in text and "(A8(1))" in text
+    assert "location_type:" in text and "hotel guest room" in text and "(A8(1), N8(1))" in text
     assert json.loads(vigil(home, "camera", "list", "--all", "--json").stdout) == []
     # Registered at the entrance, then moved to a guest room: refused, siting kept.
     vigil(home, "camera", "add", "door", "--url", "rtsp://10.0.0.9/s",
           "--location-type", "entrance", "--purpose", "front door")  # fmt: skip
     out = vigil(home, "camera", "site", "door", "--location-type", "hotel_guest_room", code=2)
-    assert "(A8(1))" in one_line(out.stderr)
+    assert "(A8(1), N8(1))" in one_line(out.stderr)
     sited = json.loads(vigil(home, "camera", "site", "door", "--json").stdout)
     assert (sited["location_type"], sited["purpose"]) == ("entrance", "front door")
 
@@ -126,7 +126,7 @@ def test_positions_add_and_drop(home: dict[str, str]) -> None:
     vigil(home, "site", "positions", "drop", "passage")
     vigil(home, "site", "positions", "add", "custom:back-door", "--label", "后门 back door")
     out = vigil(home, "site", "positions", "add", "custom:toilet", "--label", "卫生间", code=2)
-    assert "code:" in out.stderr and "(A8(2))" in one_line(out.stderr)
+    assert "code:" in out.stderr and "(A8(2), N8(3))" in one_line(out.stderr)
     out = vigil(home, "site", "positions", "add", "custom:side-door", code=2)
     assert "label:" in out.stderr
     listed = json.loads(vigil(home, "site", "positions", "--json").stdout)

@@ -117,9 +117,10 @@ def test_hotel_profile_guest_room_refused_coverage_and_filing_form(
     page.get_by_test_id("site-profile-submit").click()
     expect(page.get_by_test_id("site-profile-saved")).to_be_visible()
     expect(error).to_be_hidden()
-    # The filing deadline (A13.2): 30 days from delivery, shown with the article.
-    filing = page.get_by_test_id("site-status").locator('[data-article="A13.2"]')
+    # The filing deadline: since 2025-04-01 N14 (30 days from use) beside A13.2, both cited.
+    filing = page.get_by_test_id("site-status").locator('[data-article="N14, A13.2"]')
     expect(filing).to_contain_text("第十三条第二款")
+    expect(filing).to_contain_text("《条例》第十四条")
     # The category's usual key positions are now the site's; the lobby has no camera.
     expect(page.get_by_test_id("site-position-lobby")).to_be_visible()
     lobby = page.get_by_test_id("coverage-lobby")

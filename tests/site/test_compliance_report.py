@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,7 @@ def add_profile(
     delivered_on: str = "2025-12-02",
     filed_on: str | None = None,
     documents: bool = False,
+    commissioned_on: str = "2025-12-01",
 ) -> None:
     now = ctx.clock.now_us()
     with ctx.sessions.begin() as s:
@@ -101,7 +103,7 @@ def add_profile(
                 contact_phone="0591-12345678",
                 project_kind="new",
                 delivered_on=delivered_on,
-                commissioned_on="2025-12-01",
+                commissioned_on=commissioned_on,
                 main_works_started_on="2024-06-01",
                 main_works_in_use_on="2025-12-01",
                 filed_on=filed_on,
@@ -246,7 +248,11 @@ def test_filled_records_turn_the_rows_met(site: SiteContext, clock: FakeClock) -
     st = statuses(report)
     assert st["A8"] == st["A16(4)"] == st["A16(2)"] == st["A14"] == "not_met"
     assert "A8(1)" in " ".join(duty(report, "A8")["evidence"])
-    assert any(x.startswith("A25") for x in duty(report, "A8")["sanctions"])
+    # since 2025-04-01 the national N27.1 sets the fines for it, not A25
+    a8 = duty(report, "A8")
+    assert a8["articles"] == ["A8", "N8"] and "N8(1)" in " ".join(a8["evidence"])
+    assert any(x.startswith("N27.1") for x in a8["sanctions"])
+    assert not any(x.startswith("A25") for x in a8["sanctions"])
     assert any(x.startswith("A24(4)") for x in duty(report, "A16(4)")["sanctions"])
     assert "陌生人" in " ".join(duty(report, "A16(4)")["evidence"])
 
@@ -339,7 +345,10 @@ def test_every_row_carries_its_evidence_and_remedy_in_chinese_and_english(
         assert row["action"] != row["action_zh"], row["id"]
     a132 = duty(report, "A13.2")
     assert a132["status"] == "not_met"
-    assert "自交付使用之日起 30 日内备案（第十三条第二款）" in a132["evidence_zh"]
+    assert (
+        "自系统投入使用之日起 30 日内向县级公安机关备案（《条例》第十四条）" in a132["evidence_zh"]
+    )
+    assert a132["articles"] == ["N14", "A13.2"]
     assert "立即向县级公安机关备案" in a132["action_zh"]
     assert duty(report, "A16(4)")["sanctions_zh"] == [
         "第二十四条第（四）项：责令限期改正；逾期不改正的，对单位处 2000–10000 元罚款，"
@@ -359,11 +368,12 @@ def test_a16_3_is_not_met_on_a_view_alarm_and_needs_evidence_without_one(
 
 
 def test_overdue_filing_flips_on_day_31(site: SiteContext, clock: FakeClock) -> None:
-    # The fake clock starts at 2026-01-01 08:00 CST: day 30 after a delivery on 2025-12-02,
+    # The fake clock starts at 2026-01-01 08:00 CST: day 30 after use on 2025-12-02 (N14),
     # and New Year's Day. The holiday runs to 01-03, so the period ends on Sunday 2026-01-04,
     # a working day in exchange for it (Civil Code art. 203).
-    add_profile(site, delivered_on="2025-12-02")
+    add_profile(site, delivered_on="2025-11-20", commissioned_on="2025-12-02")
     a132 = duty(build_report(site), "A13.2")
+    assert a132["articles"] == ["N14", "A13.2"] and a132["figures"]["governing"] == "N14"
     assert a132["status"] == "needs_evidence"
     assert a132["figures"]["due_on"] == "2026-01-04" and a132["figures"]["days_left"] == 3
     form = filing_form(site)["deadline"]
@@ -371,19 +381,30 @@ def test_overdue_filing_flips_on_day_31(site: SiteContext, clock: FakeClock) -> 
         form["state"] == "due"
         and "2026-01-01 为法定休假日，期限顺延至 2026-01-04" in (form["text_zh"])
     )
-    assert "自交付使用之日起 30 日内备案" in form["rule_zh"]
+    assert "自系统投入使用之日起 30 日内" in form["rule_zh"] and form["articles"] == [
+        "N14",
+        "A13.2",
+    ]
     clock.advance(days=3)
     a132 = duty(build_report(site), "A13.2")
     assert a132["status"] == "needs_evidence" and a132["figures"]["days_left"] == 0
     clock.advance(days=1)
     a132 = duty(build_report(site), "A13.2")
     assert a132["status"] == "not_met" and a132["figures"]["days_overdue"] == 1
+    assert any(x.startswith("N29") for x in a132["sanctions"])
     assert "已逾期 1 日" in filing_form(site)["deadline"]["text_zh"]
     with site.sessions.begin() as s:
-        s.get(SiteProfile, 1).delivered_on = "2016-05-01"  # type: ignore[union-attr]
+        row = s.get(SiteProfile, 1)
+        assert row is not None
+        row.delivered_on, row.commissioned_on = "2016-05-01", "2016-05-02"
     report = build_report(site)
     assert "A13.3" in statuses(report) and "A13.2" not in statuses(report)
-    assert duty(report, "A13.3")["figures"]["due_on"] == "2017-03-02"
+    a133 = duty(report, "A13.3")
+    assert a133["articles"] == ["N14", "A13.3"] and a133["figures"]["due_on"] == "2025-06-30"
+    # The same records judged by the law of 2017-01-20: A13.3 alone, 60 days from 2017-01-01
+    early = duty(build_report(site, on=date(2017, 1, 20)), "A13.3")
+    assert early["articles"] == ["A13.3"] and early["figures"]["due_on"] == "2017-03-02"
+    assert early["status"] == "needs_evidence"
 
 
 def test_signature_verifies_with_the_site_key_and_fails_after_a_byte_change(
@@ -454,7 +475,7 @@ def test_report_pdf_has_the_chinese_text_and_the_signed_json(
 
 
 def test_filing_form_pdf_in_chinese(site: SiteContext, tmp_path: Path) -> None:
-    add_profile(site, documents=False)
+    add_profile(site, documents=False, commissioned_on="2025-12-02")
     cam = CameraRegistry(site).add("lobby1", "rtsp://10.0.0.1/l")
     with site.sessions.begin() as s:
         s.add(
@@ -490,8 +511,12 @@ def test_filing_form_pdf_in_chinese(site: SiteContext, tmp_path: Path) -> None:
         "2026-01-04",  # day 30, 2026-01-01, is New Year's Day
         "还有 3 日",
         "顺延",
-        "自交付使用之日起 30 日内备案",
+        "自系统投入使用之日起",
         "张三",
+        "《公共安全视频图像信息系统管理条例》第十四条",
+        "图像采集设备数量",
+        "1 台",
+        "视频图像信息存储期限",
     ):
         assert needle in text, needle
     assert_renders(pdf, tmp_path)

@@ -13,7 +13,7 @@ import os
 import stat
 import struct
 import zlib
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -74,13 +74,14 @@ def hotel(ctx: SiteContext, **extra: Any) -> records.ProfileView:
 def test_hotel_profile_is_saved_seeding_its_key_positions_and_audited(site: SiteContext) -> None:
     today = common.today(site)
     delivered = today - timedelta(days=10)
-    view = hotel(site, delivered_on=delivered.isoformat())
+    view = hotel(site, delivered_on=delivered.isoformat(), commissioned_on=delivered.isoformat())
     again = records.get_profile(site)
     assert again is not None and again.values == view.values
     assert again.values["categories"] == ["hospitality_entertainment"]
     assert again.values["credit_code"] == "91350100M000100Y43"
     assert [p.code for p in positions.list_positions(site)] == ["lobby", "passage", "entrance"]
-    filing = next(c for c in again.checks if c.article == "A13.2")
+    # in force today: N14 (30 days from use) beside A13.2
+    filing = next(c for c in again.checks if c.article == "N14, A13.2")
     assert filing.state == "due" and filing.due_date == (delivered + timedelta(days=30)).isoformat()
     assert "20 days left" in filing.message
     with site.sessions() as s:
@@ -187,26 +188,34 @@ def test_a11_flags_a_system_commissioned_after_the_main_works(site: SiteContext)
     assert next(c for c in view.checks if c.article == "A11").state == "missing"
 
 
-def test_filing_deadlines_of_a13_2_and_a13_3(site: SiteContext) -> None:
+def test_filing_deadlines_of_n14_beside_a13_2_and_a13_3(site: SiteContext) -> None:
     today = common.today(site)
-    # day 30 after delivery on a working day, so no holiday moves the last day (art. 203)
+    # day 30 after use on a working day, so no holiday moves the last day (art. 203)
     back = next(k for k in range(1, 40) if is_working_day(today - timedelta(days=k)) is not False)
     due = today - timedelta(days=back)
-    view = hotel(site, delivered_on=(due - timedelta(days=30)).isoformat())
-    filing = next(c for c in view.checks if c.article == "A13.2")
+    used = (due - timedelta(days=30)).isoformat()
+    view = hotel(site, delivered_on=(due - timedelta(days=35)).isoformat(), commissioned_on=used)
+    filing = next(c for c in view.checks if c.article == "N14, A13.2")
     assert filing.state == "overdue" and f"overdue by {back} day" in filing.message
-    assert "filed within 30 days of its delivery (A13.2)" in filing.message
+    assert "within 30 days of being put into use (N14)" in filing.message
     view = records.update_profile(site, {"filed_on": today.isoformat()}, ADMIN)
-    late = next(c for c in view.checks if c.article == "A13.2")
+    late = next(c for c in view.checks if c.article == "N14, A13.2")
     assert late.state == "late" and f"{back} day" in late.message
     view = records.update_profile(site, {"filed_on": due.isoformat()}, ADMIN)
-    assert next(c for c in view.checks if c.article == "A13.2").state == "met"
-    view = records.update_profile(site, {"delivered_on": "2016-05-01", "filed_on": "2017-03-02"},
-                                  ADMIN)  # fmt: skip
-    legacy = next(c for c in view.checks if c.article == "A13.3")
-    assert legacy.state == "met"
-    assert legacy.due_date == "2017-03-02"
-    assert "within 60 days of 2017-01-01 (A13.3)" in legacy.message
+    assert next(c for c in view.checks if c.article == "N14, A13.2").state == "met"
+    # Delivered in 2016 and filed in 2017 under A13.3: N14 asked for a filing by 2025-06-30
+    view = records.update_profile(
+        site, {"delivered_on": "2016-05-01", "commissioned_on": "2016-05-02",
+               "filed_on": "2017-03-02"}, ADMIN)  # fmt: skip
+    legacy = next(c for c in view.checks if c.article == "N14, A13.3")
+    assert legacy.state == "overdue" and legacy.due_date == "2025-06-30"
+    assert "in use before 2025-04-01" in legacy.message
+    view = records.update_profile(site, {"filed_on": "2025-06-30"}, ADMIN)
+    assert next(c for c in view.checks if c.article == "N14, A13.3").state == "met"
+    # The same records judged on a day before the regulation: A13.3 alone
+    [early] = [c for c in records.checks(view.values, date(2017, 3, 1)) if "A13" in c.article]
+    assert (early.article, early.due_date) == ("A13.3", "2017-03-02")
+    assert "within 60 days of 2017-01-01 (A13.3)" in early.message
 
 
 def test_government_system_in_use_before_acceptance_is_flagged(site: SiteContext) -> None:
@@ -242,8 +251,8 @@ def test_unit_drops_and_adds_its_own_key_positions(site: SiteContext) -> None:
 @pytest.mark.parametrize(
     ("position", "field", "article"),
     [
-        (PositionInput("custom:toilet", "卫生间"), "code", "A8(2)"),
-        (PositionInput("hotel_guest_room"), "code", "A8(1)"),
+        (PositionInput("custom:toilet", "卫生间"), "code", "A8(2), N8(3)"),
+        (PositionInput("hotel_guest_room"), "code", "A8(1), N8(1)"),
         (PositionInput("custom:Back Door", "x"), "code", None),
         (PositionInput("custom:back-door"), "label", None),
         (PositionInput("moon_base"), "code", None),
@@ -283,7 +292,8 @@ def test_camera_in_a_hotel_guest_room_is_refused_citing_a8_1_and_nothing_saved(
         CameraRegistry(site).add(
             "room-301", "rtsp://10.0.0.9/s", location_type="hotel_guest_room", purpose="x"
         )
-    assert (err.value.field, err.value.article) == ("location_type", "A8(1)")
+    # since 2025-04-01 both texts forbid it: A8(1) and N8(1)
+    assert (err.value.field, err.value.article) == ("location_type", "A8(1), N8(1)")
     assert "旅馆客房" in err.value.message
     with site.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Camera)) == 0
@@ -295,7 +305,7 @@ def test_moving_a_camera_to_a_forbidden_place_keeps_the_old_siting(site: SiteCon
     reg.add("hall", "rtsp://10.0.0.9/s", location_type="lobby", purpose="lobby overview")
     before = siting.get_siting(site, "hall")
     entries = len(audit_actions(site))
-    for place, item in [("hotel_guest_room", "A8(1)"), ("changing_room", "A8(2)")]:
+    for place, item in [("hotel_guest_room", "A8(1), N8(1)"), ("changing_room", "A8(2), N8(3)")]:
         with pytest.raises(RefusedByLawError) as err:
             siting.update_siting(site, "hall", ADMIN, location_type=place, purpose="moved")
         assert err.value.article == item and err.value.field == "location_type"
@@ -483,13 +493,16 @@ def test_api_profile_siting_refusals_coverage_and_reference(served: Served) -> N
     r = adm.post("/api/v1/cameras", json={"name": "room301", "url": "rtsp://10.0.0.9/x",
                                           "location_type": "hotel_guest_room"})  # fmt: skip
     err = r.json()["error"]
-    assert r.status_code == 400 and (err["field"], err["article"]) == ("location_type", "A8(1)")
+    assert r.status_code == 400 and (err["field"], err["article"]) == (
+        "location_type",
+        "A8(1), N8(1)",
+    )
     assert "room301" not in [c["name"] for c in adm.get("/api/v1/cameras").json()]
     r = adm.put("/api/v1/cameras/cam1/siting", json={"location_type": "entrance",
                                                       "purpose": "front door"})  # fmt: skip
     assert r.status_code == 200, r.text
     r = adm.put("/api/v1/cameras/cam1/siting", json={"location_type": "hotel_guest_room"})
-    assert r.status_code == 400 and r.json()["error"]["article"] == "A8(1)"
+    assert r.status_code == 400 and r.json()["error"]["article"] == "A8(1), N8(1)"
     assert adm.get("/api/v1/cameras/cam1/siting").json()["location_type"] == "entrance"
 
     cov = adm.get("/api/v1/site/coverage").json()
@@ -543,7 +556,10 @@ def test_api_positions_one_at_a_time_and_records_cite_their_files(
     assert again.status_code == 409 and again.json()["error"]["field"] == "code"
     toilet = adm.post("/api/v1/site/positions", json={"code": "custom:toilet", "label": "厕所"})
     assert toilet.status_code == 400
-    assert (toilet.json()["error"]["field"], toilet.json()["error"]["article"]) == ("code", "A8(2)")
+    assert (toilet.json()["error"]["field"], toilet.json()["error"]["article"]) == (
+        "code",
+        "A8(2), N8(3)",
+    )
     r = adm.delete("/api/v1/site/positions/custom:back-door")
     assert r.status_code == 200 and r.json()["dropped"]["code"] == "custom:back-door"
     assert "custom:back-door" not in [p["code"] for p in r.json()["positions"]]

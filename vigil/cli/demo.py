@@ -71,6 +71,36 @@ def _seed_history(ctx: SiteContext, names: list[str], minutes: int) -> None:
             backfill(ctx, cam.id, start, minutes * 60, progress=advance)
 
 
+def _demo_profile(ctx: SiteContext) -> str:
+    """A demo unit under the province's default jurisdiction profile, once: the self-check
+    then shows rows citing both texts (the measures and the national regulation). Returns
+    the rule sets in force today."""
+    from vigil.records import profile
+    from vigil.records.common import today
+
+    day = today(ctx)
+    if profile.get_profile(ctx) is None:
+        started = (day - timedelta(days=20)).isoformat()
+        profile.update_profile(
+            ctx,
+            {
+                "unit_name": "演示酒店有限公司 (demo)",
+                "credit_code": "91350100M000100Y43",
+                "division_code": "350102",
+                "address": "福州市鼓楼区演示路1号",
+                "categories": ["hospitality_entertainment"],
+                "builder": "unit",
+                "delivered_on": started,
+                "commissioned_on": started,
+                "national_class": "crowded_place",
+            },
+            Actor.cli(),
+        )
+    found = profile.get_profile(ctx)
+    values = found.values if found is not None else {}
+    return " + ".join(profile.site_law(values, day).ids)
+
+
 def _demo_login(ctx: SiteContext) -> str:
     """A fresh password for the demo administrator at every start (printed once)."""
     password = "demo-" + secrets.token_urlsafe(9)
@@ -140,7 +170,13 @@ def demo(
                     )
         _seed_history(ctx, names, history_minutes)
         password = _demo_login(ctx)
+        law = _demo_profile(ctx)
         console.print(f"demo home: [bold]{demo_home}[/bold]")
+        console.print(
+            f"law in force today (jurisdiction profile 'province'): {law}; "
+            "self-check: vigil compliance report (`vigil law list` for the dates)",
+            highlight=False,
+        )
         for n in names:
             console.print(f"simulated camera {n}: {server.url(n)}")
         console.print(

@@ -21,7 +21,7 @@ from vigil.cli.common import (
     set_home,
     setup_logging,
 )
-from vigil.cli.compliance import compliance_app, filing_app
+from vigil.cli.compliance import compliance_app, filing_app, law_app
 from vigil.cli.export import export_app
 from vigil.cli.site_records import site_app
 from vigil.cli.staff import maintenance_app, room_app, staff_app
@@ -46,6 +46,7 @@ app.add_typer(room_app, name="room")
 app.add_typer(maintenance_app, name="maintenance")
 app.add_typer(compliance_app, name="compliance")
 app.add_typer(filing_app, name="filing")
+app.add_typer(law_app, name="law")
 inspect.register(app)
 recording.register(app)
 serve.register(app)

@@ -111,6 +111,20 @@ def set_(
     acceptance_report: Annotated[
         Path | None, typer.Option("--acceptance-report", help="The acceptance documents.")
     ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        _opt(
+            "--jurisdiction", "The jurisdiction profile: which laws apply when (`vigil law list`)."
+        ),
+    ] = None,
+    national_class: Annotated[
+        str | None,
+        _opt(
+            "--national-class",
+            "The site's class under N7/N9 (crowded_place, transport_hub, public_vehicle, "
+            "service_area, government_place, other_public_place).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Fill in or change the profile; fields not given are kept. Checked as a whole."""
@@ -131,6 +145,8 @@ def set_(
         "main_works_in_use_on": main_works_in_use_on,
         "accepted_on": accepted_on,
         "filed_on": filed_on,
+        "jurisdiction": jurisdiction,
+        "national_class": national_class,
     }
     changes: dict[str, Any] = {k: (v or None) for k, v in given.items() if v is not None}
     files = {

@@ -10,6 +10,8 @@ articles.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from vigil.compliance.evidence import Profile
 from vigil.compliance.findings import NO_PROFILE, Duty, Evidence, Finding, Status, Text, met
 from vigil.compliance.findings import days as _days
@@ -31,12 +33,17 @@ from vigil.regulation.articles import ARTICLES
 from vigil.regulation.deadlines import (
     DeadlineState,
     commissioning_check,
+    deadline_status,
     filing_article,
-    filing_rule,
-    filing_rule_zh,
-    filing_status,
 )
-from vigil.regulation.penalties import VIOLATIONS, penalty_for
+from vigil.regulation.penalties import (
+    NATIONAL_PENALTIES,
+    VIOLATIONS,
+    NationalPenalty,
+    penalty_for,
+)
+from vigil.regulation.privacy import forbidding_articles
+from vigil.regulation.rulesets import FilingDuty
 from vigil.regulation.taxonomy import SITE_CATEGORIES, Builder, check_builder
 
 __all__ = [
@@ -147,11 +154,12 @@ def check_a7_2(ev: Evidence) -> Finding:
 
 
 def check_a8(ev: Evidence) -> Finding:
-    forbidden = [
-        f"{c.name} at {c.location_type} ({c.location_zh}, {c.forbidden_article})"
-        for c in ev.cameras
-        if c.forbidden_article
-    ]
+    law = ev.law_on_day
+    forbidden = []
+    for c in ev.cameras:
+        cited = forbidding_articles(c.location_type, law.applies) if c.location_type else ()
+        if cited:
+            forbidden.append(f"{c.name} at {c.location_type} ({c.location_zh}, {', '.join(cited)})")
     unsited = [c.name for c in ev.cameras if c.location_type is None]
     figures = {
         "cameras": len(ev.cameras),
@@ -168,8 +176,8 @@ def check_a8(ev: Evidence) -> Finding:
                 )
             ],
             Text(
-                "Remove these cameras now; A8 forbids them.",
-                "立即拆除这些摄像机：第八条禁止在此安装。",
+                "Remove these cameras now; the articles cited forbid them.",
+                "立即拆除这些摄像机：所引条款禁止在此安装。",
             ),
             figures,
         )
@@ -191,8 +199,8 @@ def check_a8(ev: Evidence) -> Finding:
     return met(
         [
             Text(
-                f"{len(ev.cameras)} cameras, none at a place A8 forbids",
-                f"共 {len(ev.cameras)} 台摄像机，均未安装在第八条禁止的部位",
+                f"{len(ev.cameras)} cameras, none at a place the law forbids",
+                f"共 {len(ev.cameras)} 台摄像机，均未安装在禁止安装的部位",
             )
         ],
         figures,
@@ -370,8 +378,23 @@ def check_a13_1(ev: Evidence) -> Finding:
     return met([Text(f"accepted {p.accepted_on}", f"{p.accepted_on} 已验收")])
 
 
-def filing_duty_id(profile: Profile | None) -> str:
-    """A13.3 for a system delivered before 2017-01-01, else A13.2."""
+def filing_duty(ev: Evidence) -> FilingDuty | None:
+    """The filing the law in force on `ev.today` asks of the system (A13.2, A13.3, N14)."""
+    p = ev.profile
+    return ev.law_on_day.filing(
+        delivered_on=p.delivered_on if p else None,
+        commissioned_on=p.commissioned_on if p else None,
+        site_class=ev.site_class,
+    )
+
+
+def filing_duty_id(profile: Profile | None, ev: Evidence | None = None) -> str:
+    """The provincial filing article while the measures apply (A13.3 for a system delivered
+    before 2017-01-01, else A13.2), else the national N14."""
+    if ev is not None:
+        duty = filing_duty(ev)
+        if duty is not None and not any(a.startswith("A13") for a in duty.articles):
+            return duty.governing
     if profile is None or profile.delivered_on is None:
         return "A13.2"
     return filing_article(profile.delivered_on)
@@ -384,15 +407,29 @@ _ATTACHMENTS = (
 )
 
 
-def attachments_missing(p: Profile) -> list[str]:
-    return [f"{en} {zh}" for field, en, zh in _ATTACHMENTS if getattr(p, field) is None]
+def attachments_missing(p: Profile, wanted: tuple[str, ...] | None = None) -> list[str]:
+    return [
+        f"{en} {zh}"
+        for field, en, zh in _ATTACHMENTS
+        if getattr(p, field) is None and (wanted is None or field in wanted)
+    ]
+
+
+_COUNTED_FROM = {
+    "delivered_on": ("delivered", "交付使用"),
+    "commissioned_on": ("put into use", "投入使用"),
+}
 
 
 def check_filing(ev: Evidence) -> Finding:
     if ev.profile is None:
         return NO_PROFILE
     p = ev.profile
-    if p.builder == Builder.GOVERNMENT.value and filing_duty_id(p) == "A13.2":
+    duty = filing_duty(ev)
+    if duty is None:
+        return met([Text("no filing rule in force on this day", "当日无备案规定")])
+    national = "N14" in duty.articles
+    if p.builder == Builder.GOVERNMENT.value and not national and duty.governing == "A13.2":
         return met(
             [
                 Text(
@@ -402,51 +439,82 @@ def check_filing(ev: Evidence) -> Finding:
                 )
             ]
         )
-    if p.delivered_on is None:
+    if duty.period is None:
+        what_en, what_zh = _COUNTED_FROM[duty.counted_from]
         return Finding(
             Status.NEEDS_EVIDENCE,
-            [Text("the delivery date is not recorded", "未登记交付使用日期")],
+            [
+                Text(duty.rule_en, duty.rule_zh),
+                Text(f"the date {what_en} is not recorded", f"未登记{what_zh}日期"),
+            ],
             Text(
-                "Record the date the system was delivered for use; the filing deadline runs "
-                "from it (30 days, A13.2; 60 days from 2017-01-01 for a system built before, "
-                "A13.3).",
-                "登记系统交付使用日期：备案期限自该日起算（30 日，第十三条第二款；"
-                "2017-01-01 前建成的系统自该日起 60 日，第十三条第三款）。",
+                f"Record the date the system was {what_en} ({duty.counted_from}); the "
+                "filing deadline runs from it.",
+                f"登记系统{what_zh}日期（{duty.counted_from}）：备案期限自该日起算。",
             ),
         )
-    st = filing_status(p.delivered_on, today=ev.today, filed_on=p.filed_on)
-    missing = attachments_missing(p)
+    filed = p.filed_on
+    if filed is not None and (filed > ev.today or (duty.start is not None and filed < duty.start)):
+        filed = None  # not yet filed on that day, or filed before this period began
+    st = deadline_status(duty.period, today=ev.today, done_on=filed, article=duty.governing)
+    missing = attachments_missing(p, duty.attachments)
+    started = duty.start.isoformat() if duty.start else None
     figures = {
-        "delivered_on": p.delivered_on.isoformat(),
+        "articles": list(duty.articles),
+        "governing": duty.governing,
+        "counted_from": duty.counted_from,
+        "start": started,
+        "delivered_on": p.delivered_on.isoformat() if p.delivered_on else None,
+        "commissioned_on": p.commissioned_on.isoformat() if p.commissioned_on else None,
         "due_on": st.due_date.isoformat(),
         "filed_on": p.filed_on.isoformat() if p.filed_on else None,
         "state": st.state.value,
         "days_left": st.days_left,
         "days_overdue": st.days_overdue,
+        "fields": list(duty.fields),
         "attachments_missing": missing,
     }
     lines: list[str | Text] = [
-        Text(filing_rule(p.delivered_on), filing_rule_zh(p.delivered_on)),
-        Text(f"delivered {p.delivered_on}; {st}", f"{p.delivered_on} 交付使用；{st.text_zh()}"),
+        Text(duty.rule_en, duty.rule_zh),
+        Text(f"counted from {started}; {st}", f"自 {started} 起算；{st.text_zh()}"),
     ]
-    if missing:
-        missing_zh = [zh for field, _en, zh in _ATTACHMENTS if getattr(p, field) is None]
+    if p.filed_on is not None and filed is None:
         lines.append(
             Text(
-                "attachments missing: " + ", ".join(missing),
-                "缺少附件：" + "、".join(missing_zh),
+                f"the filing recorded ({p.filed_on}) does not count for this period",
+                f"登记的备案（{p.filed_on}）不在本期限内",
             )
         )
+    if missing:
+        missing_zh = [zh for field, _en, zh in _ATTACHMENTS if field in duty.attachments
+                      and getattr(p, field) is None]  # fmt: skip
+        lines.append(
+            Text(
+                "attachments missing (A13.2): " + ", ".join(missing),
+                "缺少附件（第十三条第二款）：" + "、".join(missing_zh),
+            )
+        )
+    carries_en = (
+        "with the unit's details, where the system is built, the number and types of "
+        "cameras and the storage period (N14)"
+        if national
+        else "with the design plan, technical test and acceptance documents (A13.2)"
+    )
+    carries_zh = (
+        "填报单位基本情况、系统建设位置、图像采集设备数量及类型、视频图像信息存储期限"
+        "（《条例》第十四条）"
+        if national
+        else "附设计方案、技术检测和工程验收材料（第十三条第二款）"
+    )
     if st.state is DeadlineState.OVERDUE:
         return Finding(
             Status.NOT_MET,
             lines,
             Text(
                 "File the system with the county bureau now (print the filing form: "
-                "`vigil filing form --pdf FILE`) with the design plan, technical test "
-                "and acceptance documents; record the filing date.",
-                "立即向县级公安机关备案（打印备案表：`vigil filing form --pdf FILE`），"
-                "附设计方案、技术检测和工程验收材料；登记备案日期。",
+                f"`vigil filing form --pdf FILE`) {carries_en}; record the filing date.",
+                f"立即向县级公安机关备案（打印备案表：`vigil filing form --pdf FILE`），"
+                f"{carries_zh}；登记备案日期。",
             ),
             figures,
         )
@@ -456,9 +524,9 @@ def check_filing(ev: Evidence) -> Finding:
             lines,
             Text(
                 f"File with the county bureau by {st.due_date} "
-                f"({_days(st.days_left)} left) and record the filing date.",
+                f"({_days(st.days_left)} left) {carries_en}, and record the filing date.",
                 f"在 {st.due_date} 前（还有 {st.days_left} 日）向县级公安机关备案，"
-                "并登记备案日期。",
+                f"{carries_zh}，并登记备案日期。",
             ),
             figures,
         )
@@ -484,30 +552,69 @@ def check_filing(ev: Evidence) -> Finding:
     )
 
 
+def check_n11(ev: Evidence) -> Finding:
+    if ev.profile is None:
+        return NO_PROFILE
+    p = ev.profile
+    missing = attachments_missing(p)
+    if missing:
+        return Finding(
+            Status.NEEDS_EVIDENCE,
+            [Text("files missing: " + ", ".join(missing), "缺少档案：" + "、".join(
+                zh for field, _en, zh in _ATTACHMENTS if getattr(p, field) is None))],
+            Text(
+                "Keep the design, test and acceptance files of the system (attach them).",
+                "依法保存系统设计、检验、验收等档案资料（上传附件）。",
+            ),
+        )  # fmt: skip
+    return met([Text("design, test and acceptance files kept", "设计、检验、验收档案已保存")])
+
+
 DUTIES: tuple[Duty, ...] = (
-    Duty("A7", "Cameras at the key positions of the site's A7 categories", check_a7),
+    Duty("A7", "Cameras at the key positions of the site's A7 categories", check_a7, ("N7.2",)),
     Duty("A7.2", "Key positions decided by the unit", check_a7_2),
-    Duty("A8", "No camera at a private place", check_a8),
-    Duty("A9", "Built by the builder the measures name", check_a9),
+    Duty("A8", "No camera at a private place", check_a8, ("N8",)),
+    Duty("A9", "Built by the builder the law names", check_a9, ("N7.3", "N9.1")),
     Duty("A11", "System put into use with the main works", check_a11),
+    Duty("N11", "Built to standards; design, test and acceptance files kept", check_n11),
     Duty("A13.1", "Government-built system accepted before use", check_a13_1),
-    Duty("A13.2", "Filed with the county bureau in time, with its documents", check_filing),
-    Duty("A14", "Clear signs and a fixed capture range", check_a14),
-    Duty("A16(1)", "Security checks, maintenance, emergency plan; no interruption", check_a16_1),
-    Duty("A16(2)", "Safe-operation responsibility written into maintenance contracts", check_a16_2),
+    Duty("A13.2", "Filed with the county bureau in time", check_filing, ("N14",)),
+    Duty("A14", "Clear signs and a fixed capture range", check_a14, ("N13",)),
+    Duty("A16(1)", "Security checks, maintenance, emergency plan; no interruption", check_a16_1,
+         ("N15",)),
+    Duty("A16(2)", "Safe-operation responsibility written into maintenance contracts", check_a16_2,
+         ("N15.2",)),
     Duty("A16(3)", "No change of purpose or camera position", check_a16_3),
     Duty("A16(4)", "Only monitoring, management and maintenance staff in the room", check_a16_4),
-    Duty("A17.1", "Watch duty; staff trained in security and secrecy", check_a17_1),
-    Duty("A17.2(2)", "Every review, copy and retrieval registered", check_a17_2_2),
-    Duty("A17.2(3)", "Material kept at least 30 days", check_a17_2_3),
-    Duty("A18(2)", "Originals not deleted or altered within retention", check_a18_2),
-)
-"""The unit's duties, in the order of the measures. The filing row's ID is A13.2, or
-A13.3 for a system delivered before 2017-01-01 (see `duty_id`)."""
+    Duty("A17.1", "Watch duty; staff trained in security and secrecy", check_a17_1,
+         ("N16.2(1)",)),
+    Duty("A17.2(2)", "Every review, copy and retrieval registered", check_a17_2_2,
+         ("N16.2(3)",)),
+    Duty("A17.2(3)", "Material kept at least 30 days", check_a17_2_3, ("N17",)),
+    Duty("A18(2)", "Originals not deleted or altered within retention", check_a18_2,
+         ("N15", "N23(5)")),
+)  # fmt: skip
+"""The unit's duties, in the order of the measures, each with the national articles that
+impose the same duty. A row cites those in force on the report's day (`row_articles`);
+the filing row's ID is A13.2, or A13.3 for a system delivered before 2017-01-01, or N14
+where no provincial filing article applies (see `duty_id`)."""
+
+
+def row_articles(duty: Duty, ev: Evidence) -> tuple[str, ...]:
+    """Every article in force on `ev.today` that imposes `duty` (empty: no row that day)."""
+    cites = duty.cites
+    if duty.check is check_filing:
+        found = filing_duty(ev)
+        cites = found.articles if found is not None else ("A13.2",)
+    return ev.law_on_day.cite(cites, ev.site_class)
 
 
 def duty_id(duty: Duty, ev: Evidence) -> str:
-    return filing_duty_id(ev.profile) if duty.check is check_filing else duty.id
+    """The row's ID: the duty's own article while in force, else the first one cited."""
+    if duty.check is check_filing:
+        return filing_duty_id(ev.profile, ev)
+    cited = row_articles(duty, ev)
+    return duty.id if duty.id in cited or not cited else cited[0]
 
 
 def _related(a: str, b: str) -> bool:
@@ -521,12 +628,32 @@ def _related(a: str, b: str) -> bool:
     )
 
 
-def sanctions(article_id: str) -> list[str]:
-    """What the bureau may impose when this duty is breached (A24–A26), as text."""
+def _national_for(articles: Sequence[str]) -> list[NationalPenalty]:
+    return [
+        p
+        for p in NATIONAL_PENALTIES.values()
+        if any(_related(a, b) for a in articles if a.startswith("N") for b in p.breaches)
+    ]
+
+
+def _provincial_for(articles: Sequence[str]) -> list[str]:
+    """The provincial violation codes for `articles`, less those a national penalty for
+    the same conduct supersedes (national figures govern from 2025-04-01)."""
+    superseded = {code for p in _national_for(articles) for code in p.supersedes}
+    return [
+        code
+        for code, v in VIOLATIONS.items()
+        if code not in superseded
+        and any(_related(a, b) for a in articles if a.startswith("A") for b in v.breaches)
+    ]
+
+
+def sanctions(articles: str | Sequence[str]) -> list[str]:
+    """What the bureau may impose when this duty is breached (A24–A26, N26–N30), as text."""
+    cited = (articles,) if isinstance(articles, str) else tuple(articles)
     out: list[str] = []
-    for code, v in VIOLATIONS.items():
-        if not any(_related(article_id, b) for b in v.breaches):
-            continue
+    for code in _provincial_for(cited):
+        v = VIOLATIONS[code]
         if v.article == "A25":
             out.append(
                 f"{v.article}: order to remove; fines by A25 (profit, no profit, individual)"
@@ -537,6 +664,7 @@ def sanctions(article_id: str) -> list[str]:
         if p.person_fine:
             text += f", responsible persons {p.person_fine}"
         out.append(text)
+    out.extend(p.text() for p in _national_for(cited))
     return sorted(set(out))
 
 
@@ -558,12 +686,12 @@ def _zh_article(article_id: str) -> str:
     return out
 
 
-def sanctions_zh(article_id: str) -> list[str]:
+def sanctions_zh(articles: str | Sequence[str]) -> list[str]:
     """`sanctions` in Chinese."""
+    cited = (articles,) if isinstance(articles, str) else tuple(articles)
     out: list[str] = []
-    for code, v in VIOLATIONS.items():
-        if not any(_related(article_id, b) for b in v.breaches):
-            continue
+    for code in _provincial_for(cited):
+        v = VIOLATIONS[code]
         where = _zh_article(v.article)
         if v.article == "A25":
             out.append(f"{where}：责令限期拆除；按第二十五条处罚款（营利、非营利、个人）")
@@ -578,4 +706,5 @@ def sanctions_zh(article_id: str) -> list[str]:
                 f"{p.person_fine.min_yuan}–{p.person_fine.max_yuan} 元罚款"
             )
         out.append(text)
+    out.extend(p.text_zh() for p in _national_for(cited))
     return sorted(set(out))

@@ -54,6 +54,9 @@ class Profile:
     """The attachment's file name, or None when missing."""
     test_report: str | None
     acceptance_report: str | None
+    jurisdiction: str = "province"
+    national_class: str | None = None
+    """The site's class under N7 or N9 (`rulesets.NATIONAL_CATEGORIES`)."""
 
 
 def load_profile(ctx: SiteContext) -> Profile | None:
@@ -91,6 +94,8 @@ def load_profile(ctx: SiteContext) -> Profile | None:
         design_plan=filename("design_plan_id"),
         test_report=filename("test_report_id"),
         acceptance_report=filename("acceptance_report_id"),
+        jurisdiction=v.get("jurisdiction") or "province",
+        national_class=v.get("national_class"),
     )
 
 

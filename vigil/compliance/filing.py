@@ -1,11 +1,16 @@
-"""The filing form (备案表, A13.2 / A13.3): the unit, its cameras, documents and deadline.
+"""The filing form (备案表, A13.2 / A13.3, N14): the unit, its cameras, documents and deadline.
 
 `filing_form` reads the records into a plain dict (also served as JSON); `render_filing_pdf`
-lays it out in Chinese (with English labels) for the county bureau.
+lays it out in Chinese (with English labels) for the county bureau. What the form carries
+follows the law in force on its day (`vigil.regulation.rulesets`): from 2025-04-01 the
+fields of N14 (the unit, where the system is built, the number and types of cameras, the
+storage period) and its deadline (30 days from use); the provincial A13.2's documents while
+the measures ask for them.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from vigil.clock import local_date
@@ -14,13 +19,8 @@ from vigil.compliance.duties import filing_duty_id
 from vigil.compliance.pdf import Document
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
-from vigil.regulation.deadlines import (
-    DeadlineState,
-    DeadlineStatus,
-    filing_rule,
-    filing_rule_zh,
-    filing_status,
-)
+from vigil.records.profile import site_law
+from vigil.regulation.deadlines import DeadlineState, DeadlineStatus, deadline_status
 from vigil.regulation.taxonomy import SITE_CATEGORIES, SITE_KINDS
 
 BUILDER_ZH = {
@@ -41,8 +41,9 @@ def _state_zh(st: DeadlineStatus) -> str:
     return f"{done}，{st.text_zh()}"
 
 
-def filing_form(ctx: SiteContext) -> dict[str, Any]:
-    """The form's content; `ValidationError` naming what to fill in if the records lack it."""
+def filing_form(ctx: SiteContext, on: date | None = None) -> dict[str, Any]:
+    """The form's content under the law in force `on` (default today); `ValidationError`
+    naming what to fill in if the records lack it."""
     profile = ev_mod.load_profile(ctx)
     if profile is None:
         raise ValidationError(
@@ -53,22 +54,46 @@ def filing_form(ctx: SiteContext) -> dict[str, Any]:
             article="A13.2",
         )
     today = local_date(ctx.clock.now_us(), ctx.settings.unit_tz)
-    deadline: dict[str, Any] = {"article": filing_duty_id(profile)}
-    if profile.delivered_on is None:
+    if on is not None:
+        if on > today:
+            raise ValidationError(f"{on} is later than today ({today})", field="on")
+        today = on
+    law = site_law({"jurisdiction": profile.jurisdiction}, today)
+    duty = law.filing(
+        delivered_on=profile.delivered_on,
+        commissioned_on=profile.commissioned_on,
+        site_class=profile.national_class,
+    )
+    articles = list(law.cite(duty.articles, profile.national_class)) if duty else []
+    deadline: dict[str, Any] = {
+        "article": duty.governing if duty else filing_duty_id(profile),
+        "articles": articles,
+        "optional": bool(articles)
+        and all(law.optional(a, profile.national_class) for a in articles),
+        "rule_zh": duty.rule_zh if duty else "",
+        "rule_en": duty.rule_en if duty else "",
+    }
+    if duty is None or duty.period is None:
+        what = (
+            "投入使用日期 date put into use"
+            if duty and duty.counted_from == "commissioned_on"
+            else "交付使用日期 delivery date"
+        )
         deadline.update(
             due_on=None,
             state="unknown",
-            text_zh="未填写交付使用日期，无法计算备案期限 (delivery date missing)",
+            text_zh=f"未填写{what}，无法计算备案期限",
         )
     else:
-        st = filing_status(profile.delivered_on, today=today, filed_on=profile.filed_on)
+        filed = profile.filed_on
+        if filed is not None and (filed > today or (duty.start is not None and filed < duty.start)):
+            filed = None  # a filing before the period began (under A13) is not this one
+        st = deadline_status(duty.period, today=today, done_on=filed, article=duty.governing)
         deadline.update(
             due_on=st.due_date.isoformat(),
             state=st.state.value,
             days_left=st.days_left,
             days_overdue=st.days_overdue,
-            rule_zh=filing_rule_zh(profile.delivered_on),
-            rule_en=filing_rule(profile.delivered_on),
             text_zh=_state_zh(st),
             text_en=str(st),
         )
@@ -83,6 +108,16 @@ def filing_form(ctx: SiteContext) -> dict[str, Any]:
         }
         for c in ev_mod.cameras(ctx)
     ]
+    retention = sorted({c.retention_days for c in ev_mod.cameras(ctx)})
+    n14 = {
+        "asked": "N14" in articles,
+        "unit": profile.unit_name,
+        "where_built": profile.address,
+        "cameras": len(cams),
+        # Vigil records no camera model or form (dome, bullet, ...): the unit writes it in.
+        "camera_types": None,
+        "storage_days": {"min": retention[0], "max": retention[-1]} if retention else None,
+    }
     docs = [
         {"kind": "design_plan", "zh": "设计方案", "file": profile.design_plan},
         {"kind": "test_report", "zh": "技术检测材料", "file": profile.test_report},
@@ -124,8 +159,10 @@ def filing_form(ctx: SiteContext) -> dict[str, Any]:
             "filed_on": day(profile.filed_on),
         },
         "deadline": deadline,
+        "law": law.describe(),
+        "n14": n14,
         "cameras": cams,
-        "attachments": docs,
+        "attachments": docs if any(a.startswith("A13") for a in articles) else [],
     }
 
 
@@ -136,10 +173,15 @@ def render_filing_pdf(form: dict[str, Any]) -> bytes:
         "公共安全视频图像信息系统备案表",
         f"Vigil 备案表 · {u['unit_name']} · 生成日期 {form['today']}",
     )
-    doc.heading("公共安全视频图像信息系统备案表\nFiling form (A13.2)")
+    cited = ", ".join(dl.get("articles") or [dl["article"]])
+    doc.heading(f"公共安全视频图像信息系统备案表\nFiling form ({cited})")
+    basis = []
+    if any(a.startswith("N") for a in dl.get("articles", [])):
+        basis.append("《公共安全视频图像信息系统管理条例》第十四条")
+    if any(a.startswith("A") for a in dl.get("articles", [])) or not basis:
+        basis.append("《公共安全视频图像信息系统管理办法》第十三条")
     doc.para(
-        f"依据《公共安全视频图像信息系统管理办法》第十三条（{dl['article']}），"
-        "报所在地县级人民政府公安机关备案。",
+        f"依据{'、'.join(basis)}（{cited}），报所在地县级人民政府公安机关备案。",
         size=9,
     )
     doc.section("一、单位基本情况 Unit")
@@ -173,6 +215,23 @@ def render_filing_pdf(form: dict[str, Any]) -> bytes:
             ("备案状态 Filing status", dl["text_zh"]),
         ]
     )
+    n14 = form["n14"]
+    if n14["asked"]:
+        kept = n14["storage_days"]
+        doc.section("基本信息（《条例》第十四条）Basic information (N14)")
+        doc.fields(
+            [
+                ("单位基本情况 Unit", n14["unit"]),
+                ("系统建设位置 Where built", n14["where_built"]),
+                ("图像采集设备数量 Number of cameras", f"{n14['cameras']} 台"),
+                ("图像采集设备类型 Camera types", n14["camera_types"] or "（由单位填写）"),
+                (
+                    "视频图像信息存储期限 Storage period",
+                    (f"{kept['min']}–{kept['max']} 日" if kept["min"] != kept["max"]
+                     else f"{kept['min']} 日") if kept else none,
+                ),
+            ]
+        )  # fmt: skip
     doc.section(f"三、视频图像采集设备清单 Cameras（共 {len(form['cameras'])} 台）")
     rows = [
         (
@@ -189,7 +248,14 @@ def render_filing_pdf(form: dict[str, Any]) -> bytes:
         rows or [("（无）", "", "", "", "")],
         (30, 45, 55, 22, 28),
     )
-    doc.section("四、备案材料 Attachments")
+    if not form["attachments"]:
+        doc.ln(6)
+        doc.para(
+            "单位负责人（签字）：                    单位（盖章）：                    日期：",
+            size=10,
+        )
+        return bytes(doc.output())
+    doc.section("四、备案材料 Attachments（第十三条第二款）")
     doc.grid(
         ("材料 Document", "状态 State", "文件 File"),
         [

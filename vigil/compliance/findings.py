@@ -17,6 +17,7 @@ from vigil.compliance.evidence import (
     StaffFacts,
 )
 from vigil.regulation.articles import ARTICLES
+from vigil.regulation.rulesets import DEFAULT_JURISDICTION, LawInForce, law_in_force
 
 
 class Status(StrEnum):
@@ -47,6 +48,17 @@ class Evidence:
     integrity_problems: list[str]
     segments_checked: int
     last_seal_us: int | None
+    law: LawInForce | None = None
+    """The law the site's jurisdiction applies on `today` (None: the default profile's)."""
+
+    @property
+    def law_on_day(self) -> LawInForce:
+        return self.law or law_in_force(DEFAULT_JURISDICTION, self.today)
+
+    @property
+    def site_class(self) -> str | None:
+        """The site's national class (N7 place or other public place), if recorded."""
+        return self.profile.national_class if self.profile is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +95,13 @@ class Duty:
     id: str
     title: str
     check: Callable[[Evidence], Finding]
+    also: tuple[str, ...] = ()
+    """The other articles that impose the same duty (the national regulation's, `N…`)."""
+
+    @property
+    def cites(self) -> tuple[str, ...]:
+        """Every article that may impose the duty; a row cites those in force that day."""
+        return (self.id, *self.also)
 
     @property
     def title_zh(self) -> str:

@@ -200,7 +200,8 @@ def render_report_pdf(report: dict[str, Any]) -> bytes:
     )
     rows = [
         (
-            d["id"],
+            "\n".join(d.get("articles") or [d["id"]])
+            + ("\n（非强制 optional）" if d.get("optional") else ""),
             f"{d['title_zh']}\n{d['title']}",
             _STATUS[d["status"]],
             "\n".join(d.get("evidence_zh") or d["evidence"]),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -24,7 +25,15 @@ from vigil.audit.site_verify import verify_site as verify
 from vigil.audit.verify import verify_audit
 from vigil.clock import US_PER_DAY, local_date, us_to_datetime, us_to_iso
 from vigil.compliance import evidence as ev_mod
-from vigil.compliance.duties import DUTIES, Evidence, Status, duty_id, sanctions, sanctions_zh
+from vigil.compliance.duties import (
+    DUTIES,
+    Evidence,
+    Status,
+    duty_id,
+    row_articles,
+    sanctions,
+    sanctions_zh,
+)
 from vigil.compliance.findings import en, zh
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
@@ -32,6 +41,7 @@ from vigil.errors import ValidationError
 from vigil.integrity.chain import canonical_json
 from vigil.keys.signing import key_id, load_public_pem
 from vigil.regulation.articles import ARTICLES
+from vigil.regulation.rulesets import DEFAULT_JURISDICTION, law_in_force
 
 REPORT_TYPE = "vigil.compliance_report.v1"
 DEFAULT_PERIOD_DAYS = 90
@@ -45,16 +55,27 @@ def _camera_states(ctx: SiteContext) -> dict[str, str]:
     return {r.name: r.state for r in camera_states(ctx)}
 
 
-def gather(ctx: SiteContext, *, full_verify: bool = False, period_days: int) -> Evidence:
-    """Read every figure the checks need, once."""
+def gather(
+    ctx: SiteContext, *, full_verify: bool = False, period_days: int, on: date | None = None
+) -> Evidence:
+    """Read every figure the checks need, once. `on` (default today) is the day whose law
+    judges the records as they stand: deadlines run to that day, and acts dated after it
+    were not yet done."""
     if not 1 <= period_days <= 3660:
         raise ValidationError("must be between 1 and 3660 days", field="period_days")
     from sqlalchemy import func, select
 
     now = ctx.clock.now_us()
     today = local_date(now, ctx.settings.unit_tz)
+    if on is not None:
+        if isinstance(on, datetime) or not isinstance(on, date):
+            raise ValidationError("must be a date written YYYY-MM-DD", field="on")
+        if on > today:
+            raise ValidationError(f"{on} is later than today ({today})", field="on")
+        today = on
     since = now - period_days * US_PER_DAY
     profile = ev_mod.load_profile(ctx)
+    law = law_in_force(profile.jurisdiction if profile else DEFAULT_JURISDICTION, today)
     cams = ev_mod.cameras(ctx)
     audit_problems = [p.line() for p in verify_audit(ctx)]
     with ctx.sessions() as s:
@@ -78,6 +99,7 @@ def gather(ctx: SiteContext, *, full_verify: bool = False, period_days: int) -> 
         integrity_problems=[p.line() for p in integrity.problems],
         segments_checked=integrity.segments_checked,
         last_seal_us=ev_mod.last_seal_us(ctx),
+        law=law,
     )
 
 
@@ -104,12 +126,20 @@ def evaluate(ev: Evidence) -> list[dict[str, Any]]:
     """One row per duty: id, title, status, evidence, figures, action, sanctions; the texts
     in English and, in the `_zh` members, in Chinese (the console picks by its language)."""
     rows = []
+    law = ev.law_on_day
     for duty in DUTIES:
+        cited = row_articles(duty, ev)
+        if not cited:
+            continue  # no text in force that day imposes it
         found = duty.check(ev)
         did = duty_id(duty, ev)
+        optional = [a for a in cited if law.optional(a, ev.site_class)]
         rows.append(
             {
                 "id": did,
+                "articles": list(cited),
+                "optional": len(optional) == len(cited),
+                "optional_articles": optional,
                 "title": duty.title,
                 "title_zh": ARTICLES[did].zh,
                 "status": found.status.value,
@@ -118,18 +148,22 @@ def evaluate(ev: Evidence) -> list[dict[str, Any]]:
                 "figures": found.figures,
                 "action": en(found.action),
                 "action_zh": zh(found.action),
-                "sanctions": sanctions(did) if found.status is Status.NOT_MET else [],
-                "sanctions_zh": sanctions_zh(did) if found.status is Status.NOT_MET else [],
+                "sanctions": sanctions(cited) if found.status is Status.NOT_MET else [],
+                "sanctions_zh": sanctions_zh(cited) if found.status is Status.NOT_MET else [],
             }
         )
     return rows
 
 
 def build_report(
-    ctx: SiteContext, *, full_verify: bool = False, period_days: int = DEFAULT_PERIOD_DAYS
+    ctx: SiteContext,
+    *,
+    full_verify: bool = False,
+    period_days: int = DEFAULT_PERIOD_DAYS,
+    on: date | None = None,
 ) -> dict[str, Any]:
-    """Evaluate every duty now and return the signed report."""
-    ev = gather(ctx, full_verify=full_verify, period_days=period_days)
+    """Evaluate every duty by the law in force `on` (default today); the signed report."""
+    ev = gather(ctx, full_verify=full_verify, period_days=period_days, on=on)
     duties = evaluate(ev)
     summary = {status.value: 0 for status in Status}
     for row in duties:
@@ -139,6 +173,8 @@ def build_report(
         "generated_at": us_to_iso(ev.now_us),
         "generated_us": ev.now_us,
         "today": ev.today.isoformat(),
+        "law": ev.law_on_day.describe(),
+        "national_class": ev.site_class,
         "time_zone": time_zone(ctx, ev.now_us),
         "period_days": period_days,
         "integrity_check": ev.integrity_mode,

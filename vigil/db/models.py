@@ -353,6 +353,12 @@ class SiteProfile(Base):
     acceptance_report_id: Mapped[int | None] = mapped_column(
         ForeignKey("attachments.id"), nullable=True
     )
+    jurisdiction: Mapped[str] = mapped_column(
+        String(32), nullable=False, default="province", server_default="province"
+    )
+    """The jurisdiction profile (`vigil.regulation.rulesets.PROFILES`) the site's law follows."""
+    national_class: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """The site's class under N7/N9 (`rulesets.NATIONAL_CATEGORIES`), None if not recorded."""
     updated_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
     updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
 

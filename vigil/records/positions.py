@@ -99,7 +99,7 @@ def check_position_code(code: str, *, field: str = "code") -> str:
             raise RefusedByLawError(
                 f"a key position may not be {place.en} ({place.zh})",
                 field=field,
-                article=place.article,
+                article=", ".join(place.articles),
             )
         return clean
     entry = check_location(clean, field=field)

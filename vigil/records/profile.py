@@ -1,4 +1,8 @@
-"""The site profile (one row): the unit and its system (A7, A9, A11, A13).
+"""The site profile (one row): the unit and its system (A7, A9, A11, A13, N7, N9, N14).
+
+The profile also names the site's jurisdiction profile (which legal texts apply from which
+day, `vigil.regulation.rulesets`) and its national class (an N7 place, or an other public
+place under N9); the checks of the profile ask the law in force on the day.
 
 The profile is what the filing form (A13.2) and the bureau see of the unit and its
 system. Every change is checked as a whole before anything is written (nothing is
@@ -37,11 +41,17 @@ from vigil.regulation import (
     check_credit_code,
     check_division_code,
     commissioning_check,
-    filing_rule,
-    filing_status,
     site_category,
 )
+from vigil.regulation.deadlines import deadline_status
 from vigil.regulation.divisions import current_division
+from vigil.regulation.rulesets import (
+    DEFAULT_JURISDICTION,
+    NATIONAL_CATEGORIES,
+    LawInForce,
+    jurisdiction,
+    law_in_force,
+)
 
 PROJECT_KINDS = ("existing", "new", "rebuilt", "expanded")
 """`existing`: a system on its own; the others are projects with main works (A11)."""
@@ -74,6 +84,8 @@ FIELDS = (
     "project_kind",
     *DATE_FIELDS,
     *ATTACHMENT_FIELDS,
+    "jurisdiction",
+    "national_class",
 )
 
 #: (earlier, later, why): pairs of dates that must not be out of order.
@@ -129,6 +141,18 @@ def _optional_code(value: object) -> str | None:
     if not isinstance(value, str):
         raise ValidationError("must be text", field="site_kind")
     return value.strip()
+
+
+def _national_class(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) and value.strip() in NATIONAL_CATEGORIES:
+        return value.strip()
+    raise ValidationError(
+        f"{value!r} is not a national site class; use one of: {', '.join(NATIONAL_CATEGORIES)}",
+        field="national_class",
+        article="N7",
+    )
 
 
 def _check_site_kind(categories: list[str], site_kind: str | None) -> None:
@@ -249,6 +273,8 @@ def validate(
             f"{kind!r}: use one of {', '.join(PROJECT_KINDS)}", field="project_kind", article="A11"
         )
     out["project_kind"] = kind
+    out["jurisdiction"] = jurisdiction(merged["jurisdiction"] or DEFAULT_JURISDICTION).name
+    out["national_class"] = _national_class(merged["national_class"])
     days = _dates({**merged, "project_kind": kind}, on)
     for f in DATE_FIELDS:
         out[f] = days[f].isoformat() if f in days else None
@@ -299,16 +325,33 @@ def division_name(code: object) -> str | None:
     return found.full_name if found else None
 
 
+def site_law(values: Mapping[str, Any], on: date) -> LawInForce:
+    """The law the site's jurisdiction profile applies on `on`."""
+    return law_in_force(jurisdiction(values.get("jurisdiction") or DEFAULT_JURISDICTION), on)
+
+
+def _optional_day(values: Mapping[str, Any], name: str) -> date | None:
+    value = values.get(name)
+    return parse_day(value, name) if value else None
+
+
 def filing_deadline(values: Mapping[str, Any], on: date) -> DeadlineStatus | None:
-    """The filing deadline of a unit-built system (A13.2, A13.3); None if not applicable."""
-    if values.get("builder") != Builder.UNIT.value or not values.get("delivered_on"):
+    """The filing deadline of a unit-built system under the law in force on `on` (A13.2,
+    A13.3; N14 from 2025-04-01); None if not applicable or its start is not recorded. A
+    filing dated after `on` was not yet made on `on`."""
+    if values.get("builder") != Builder.UNIT.value:
         return None
-    filed = values.get("filed_on")
-    return filing_status(
-        parse_day(values["delivered_on"], "delivered_on"),
-        today=on,
-        filed_on=parse_day(filed, "filed_on") if filed else None,
+    duty = site_law(values, on).filing(
+        delivered_on=_optional_day(values, "delivered_on"),
+        commissioned_on=_optional_day(values, "commissioned_on"),
+        site_class=values.get("national_class"),
     )
+    if duty is None or duty.period is None:
+        return None
+    filed = _optional_day(values, "filed_on")
+    if filed is not None and (filed > on or (duty.start is not None and filed < duty.start)):
+        filed = None  # not yet filed on `on`, or a filing before the period began
+    return deadline_status(duty.period, today=on, done_on=filed, article=duty.governing)
 
 
 def checks(values: Mapping[str, Any], on: date) -> list[Check]:
@@ -316,20 +359,28 @@ def checks(values: Mapping[str, Any], on: date) -> list[Check]:
     out: list[Check] = []
     if values.get("builder") == Builder.UNIT.value:
         status = filing_deadline(values, on)
-        if status is None:
+        duty = site_law(values, on).filing(
+            delivered_on=_optional_day(values, "delivered_on"),
+            commissioned_on=_optional_day(values, "commissioned_on"),
+            site_class=values.get("national_class"),
+        )
+        cited = ", ".join(duty.articles) if duty else "A13.2"
+        if status is None or duty is None:
             out.append(
                 Check(
-                    "A13.2",
+                    cited,
                     "missing",
-                    "give delivered_on: a unit-built system is filed within 30 days of its "
-                    "delivery (A13.2), one built before 2017-01-01 within 60 days of that "
-                    "day (A13.3)",
+                    f"give {duty.counted_from if duty else 'delivered_on'}: {duty.rule_en}"
+                    if duty
+                    else "no filing rule in force for this day",
                 )
             )
         else:
-            rule = filing_rule(parse_day(values["delivered_on"], "delivered_on"))
-            text = f"filing with the county bureau ({rule}): " + str(status).rsplit(" — ", 1)[0]
-            out.append(Check(status.article, status.state.value, text, status.due_date.isoformat()))
+            text = (
+                f"filing with the county bureau ({duty.rule_en}): "
+                + str(status).rsplit(" — ", 1)[0]
+            )
+            out.append(Check(cited, status.state.value, text, status.due_date.isoformat()))
     elif values.get("builder") == Builder.GOVERNMENT.value:
         accepted, used = values.get("accepted_on"), values.get("commissioned_on")
         if used and (not accepted or accepted > used):

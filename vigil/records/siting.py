@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -19,28 +20,41 @@ from sqlalchemy.orm import Session
 
 from vigil.audit.actor import Actor
 from vigil.context import SiteContext
-from vigil.db.models import Attachment, Camera, CameraSiting, Segment, SitePosition
+from vigil.db.models import Attachment, Camera, CameraSiting, Segment, SitePosition, SiteProfile
 from vigil.db.states import SegmentState
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.media.snapshot import snapshot_jpeg
 from vigil.records import attachments
 from vigil.records.attachments import IMAGE_TYPES
-from vigil.records.common import text_field
+from vigil.records.common import text_field, today
 from vigil.regulation import FORBIDDEN_LOCATIONS, check_location
+from vigil.regulation.rulesets import DEFAULT_JURISDICTION, LawInForce, jurisdiction, law_in_force
 
 PURPOSE_MAX = 500
 NOTE_MAX = 500
 
 
-def check_location_type(s: Session, code: object, *, field: str = "location_type") -> str:
-    """A lawful location type: refused per A8 first, then a catalogue or site position."""
+def _law(s: Session, on: date | None) -> LawInForce:
+    """The law of the site's jurisdiction on `on`; without a day, the latest law it knows
+    (every text it will have applied, less what it retired): a camera is sited today."""
+    row = s.get(SiteProfile, 1)
+    name = row.jurisdiction if row is not None and row.jurisdiction else DEFAULT_JURISDICTION
+    return law_in_force(jurisdiction(name), on or date.max)
+
+
+def check_location_type(
+    s: Session, code: object, *, field: str = "location_type", on: date | None = None
+) -> str:
+    """A lawful location type: refused per A8 and N8 first (citing the items in force on
+    `on`), then a catalogue or site position."""
     if not isinstance(code, str) or not code.strip():
         raise ValidationError(
             "give the location type, e.g. 'entrance', 'lobby' or 'passage'", field=field
         )
     clean = code.strip()
     if clean in FORBIDDEN_LOCATIONS:
-        check_location(clean, field=field)  # raises RefusedByLawError citing the A8 item
+        # raises RefusedByLawError citing every item in force that forbids the place
+        check_location(clean, field=field, in_force=_law(s, on).applies)
     if s.scalar(select(SitePosition.id).where(SitePosition.code == clean)) is not None:
         return clean
     if clean.startswith("custom:"):
@@ -165,7 +179,7 @@ def update_siting(
         before = _view(cam, row)
         new: dict[str, Any] = {}
         if location_type is not _UNSET:
-            new["location_type"] = check_location_type(s, location_type)
+            new["location_type"] = check_location_type(s, location_type, on=today(ctx))
         elif row is None:
             raise ValidationError(
                 "give the location type: where the camera looks (A7, A8)", field="location_type"

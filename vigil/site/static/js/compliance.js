@@ -46,8 +46,14 @@ const inLang = (row, key) => (getLang() === "en" ? row[key] : row[`${key}_zh`] ?
 
 /** The article's number, and its Chinese name under it. */
 function articleCell(row) {
-  const zh = articleZh(articleOf(row));
-  return [h("strong", {}, articleOf(row)), zh ? h("div", { class: "hint" }, zh) : null];
+  // every article that imposes the duty on the report's day (A… and N…), optional ones marked
+  const cited = row.articles && row.articles.length ? row.articles : [articleOf(row)];
+  const optional = new Set(row.optional_articles || []);
+  return cited.map((id, i) => {
+    const zh = articleZh(id);
+    const mark = optional.has(id) ? (getLang() === "en" ? " (optional, N9)" : "（非强制，《条例》第九条）") : "";
+    return [h(i ? "span" : "strong", {}, id + mark), zh ? h("div", { class: "hint" }, zh) : null];
+  }).flat();
 }
 
 /** The columns of the report's table, one row an article. */

@@ -403,11 +403,12 @@ export function chineseNumber(n) {
 
 /** An article id in Chinese, or null when it is not of the form A<art>[.<para>][(<item>)]. */
 export function articleZh(id) {
-  const m = /^A(\d+)(?:\.(\d+))?(?:\((\d+)\))?$/.exec(String(id || "").trim());
+  // A… the provincial measures (《办法》), N… the national regulation of 2025 (《条例》)
+  const m = /^([AN])(\d+)(?:\.(\d+))?(?:\((\d+)\))?$/.exec(String(id || "").trim());
   if (!m) return null;
-  let out = `第${chineseNumber(Number(m[1]))}条`;
-  if (m[2]) out += `第${chineseNumber(Number(m[2]))}款`;
-  if (m[3]) out += `第（${chineseNumber(Number(m[3]))}）项`;
+  let out = `${m[1] === "N" ? "《条例》" : ""}第${chineseNumber(Number(m[2]))}条`;
+  if (m[3]) out += `第${chineseNumber(Number(m[3]))}款`;
+  if (m[4]) out += `第（${chineseNumber(Number(m[4]))}）项`;
   return out;
 }
 
@@ -415,8 +416,11 @@ export function articleZh(id) {
 export function cite(article) {
   if (!article) return "";
   const parts = String(article).split(/\s*[,;]\s*/).filter(Boolean);
-  const zh = parts.map((p) => articleZh(p) || p).join("、");
-  return `依据《办法》${zh} / ${parts.join(", ")}`;
+  const zh = parts.map((p) => {
+    const text = articleZh(p) || p;
+    return p.startsWith("A") ? `《办法》${text}` : text;
+  });
+  return `依据${zh.join("、")} / ${parts.join(", ")}`;
 }
 
 document.documentElement.lang = lang === "en" ? "en" : "zh-CN";

@@ -1,0 +1,34 @@
+"""site profile: jurisdiction and national site class
+
+Revision ID: 0008
+Revises: 0006
+
+The law a site owes depends on its jurisdiction profile (which rule sets apply from which
+day: `vigil.regulation.rulesets`) and, under the national regulation of 2025, on its class
+(an N7 place or an other public place, N9, for which five duties are not mandatory). An
+existing profile gets the province's default profile and no class yet.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("site_profile", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "jurisdiction", sa.String(length=32), nullable=False, server_default="province"
+            )
+        )
+        batch_op.add_column(sa.Column("national_class", sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("site_profile", schema=None) as batch_op:
+        batch_op.drop_column("national_class")
+        batch_op.drop_column("jurisdiction")
