@@ -27,7 +27,7 @@ from vigil.storage.retention import expire
 def test_registry_refuses_below_30_days(site: SiteContext, days: int) -> None:
     with pytest.raises(RefusedByLawError) as err:
         CameraRegistry(site).add("c1", "rtsp://127.0.0.1/x", retention_days=days)
-    assert err.value.article == "A17.2(3)"
+    assert err.value.article == "A17.2(3), N17"  # both texts set the 30-day floor
     assert err.value.field == "retention_days"
     assert CameraRegistry(site).list() == []
 
@@ -53,7 +53,7 @@ def test_config_refuses_below_30_days(tmp_path: Path) -> None:
     with pytest.raises(RefusedByLawError) as err:
         load_settings(tmp_path)
     assert err.value.field == "default_retention_days"
-    assert err.value.article == "A17.2(3)"
+    assert err.value.article == "A17.2(3), N17"
 
 
 def test_cli_refuses_29_days_citing_the_article(cli_env: dict[str, str]) -> None:

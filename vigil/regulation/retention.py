@@ -1,6 +1,8 @@
-"""Retention of recorded material: A17.2(3) sets the floor, A18(2) protects it.
+"""Retention of recorded material: A17.2(3) and N17 set the floor, A18(2) protects it.
 
-A17.2(3): "有效存储信息资料的期限不少于30日" — material is kept at least 30 days.
+A17.2(3): "有效存储信息资料的期限不少于30日" — material is kept at least 30 days; N17 (in
+force from 2025-04-01): "保存不少于30日" — the same floor, so a refusal cites both
+(`RETENTION_ARTICLES`; `LawInForce.retention_articles()` gives those of a given day).
 A18(2): nobody may delete, alter, hide or destroy original records inside that period.
 The optional maximum follows the 2025 national regulation: once the period and its
 purpose are over, the material is deleted.
@@ -12,6 +14,8 @@ from vigil.clock import US_PER_DAY
 from vigil.errors import RefusedByLawError, ValidationError
 
 RETENTION_ARTICLE = "A17.2(3)"
+RETENTION_ARTICLES = ("A17.2(3)", "N17")
+"""Every article that sets the 30-day floor today (a retention is set now, after 2025-04-01)."""
 PROTECTION_ARTICLE = "A18(2)"
 MIN_RETENTION_DAYS = 30
 DEFAULT_RETENTION_DAYS = 30
@@ -28,7 +32,7 @@ def check_retention_days(days: object, *, field: str = "retention_days") -> int:
             f"{days} days is below the legal minimum of {MIN_RETENTION_DAYS} days "
             f"(有效存储信息资料的期限不少于30日)",
             field=field,
-            article=RETENTION_ARTICLE,
+            article=", ".join(RETENTION_ARTICLES),
         )
     if days > MAX_CONFIGURABLE_DAYS:
         raise ValidationError(f"must be at most {MAX_CONFIGURABLE_DAYS} days", field=field)
