@@ -114,3 +114,44 @@ def test_the_demo_site_is_under_the_default_profile_with_both_texts_rows(
     cited = {a for d in report["duties"] for a in d["articles"]}
     assert {"A17.2(3)", "N17", "A13.2", "N14", "A8", "N8"} <= cited
     assert report["site"]["unit_name"].startswith("演示酒店")
+
+
+def test_a_change_of_n14_facts_after_the_filing_asks_for_a_change_filing(
+    site: SiteContext,
+) -> None:
+    from vigil.audit.actor import Actor
+    from vigil.records import profile
+
+    admin = Actor.cli()
+    CameraRegistry(site).add("door", "rtsp://10.0.0.9/s", location_type="entrance", purpose="x")
+    profile.update_profile(
+        site,
+        {
+            "unit_name": "某某大酒店",
+            "credit_code": "91350100M000100Y43",
+            "division_code": "350102",
+            "address": "福州市鼓楼区某某路1号",
+            "categories": ["hospitality_entertainment"],
+            "builder": "unit",
+            "delivered_on": "2025-12-10",
+            "commissioned_on": "2025-12-10",
+            "filed_on": "2025-12-20",
+        },
+        admin,
+    )
+    row = duty(build_report(site), "A13.2")
+    assert row["status"] in ("met", "needs_evidence") and row["figures"]["state"] == "met"
+    assert "changed_since_filing" not in row["figures"]
+    CameraRegistry(site).add("hall", "rtsp://10.0.0.9/t", location_type="lobby", purpose="y")
+    row = duty(build_report(site), "A13.2")
+    assert row["status"] == "needs_evidence"
+    assert row["figures"]["changed_since_filing"] == ["cameras"]
+    assert "备案变更" in row["action_zh"]
+    # the change filed: the facts filed are the facts now
+    profile.update_profile(site, {"filed_on": "2026-01-01"}, admin)
+    assert "changed_since_filing" not in duty(build_report(site), "A13.2")["figures"]
+    # under the measures alone (before 2025-04-01) no change filing is asked
+    assert (
+        "changed_since_filing"
+        not in duty(build_report(site, on=date(2025, 3, 1)), "A13.2")["figures"]
+    )

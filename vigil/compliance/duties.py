@@ -530,6 +530,25 @@ def check_filing(ev: Evidence) -> Finding:
             ),
             figures,
         )
+    if national and p.filing_changes:
+        changed = ", ".join(p.filing_changes)
+        figures["changed_since_filing"] = list(p.filing_changes)
+        return Finding(
+            Status.NEEDS_EVIDENCE,
+            [
+                *lines,
+                Text(
+                    f"changed since the filing: {changed}",
+                    f"备案后已变化的事项：{changed}",
+                ),
+            ],
+            Text(
+                "File the change with the county-level bureau promptly (N14) and record "
+                "the date of the change filing (filed_on).",
+                "及时向县级公安机关办理备案变更（《条例》第十四条），并登记变更备案日期。",
+            ),
+            figures,
+        )
     if missing:
         return Finding(
             Status.NEEDS_EVIDENCE,

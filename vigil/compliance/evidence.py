@@ -57,6 +57,8 @@ class Profile:
     jurisdiction: str = "province"
     national_class: str | None = None
     """The site's class under N7 or N9 (`rulesets.NATIONAL_CATEGORIES`)."""
+    filing_changes: tuple[str, ...] = ()
+    """N14's fields that changed since the last filing (a change filing is due)."""
 
 
 def load_profile(ctx: SiteContext) -> Profile | None:
@@ -96,6 +98,11 @@ def load_profile(ctx: SiteContext) -> Profile | None:
         acceptance_report=filename("acceptance_report_id"),
         jurisdiction=v.get("jurisdiction") or "province",
         national_class=v.get("national_class"),
+        filing_changes=tuple(
+            profile.filing_changes(
+                profile.filed_snapshot(ctx), profile.current_filing_facts(ctx) or {}
+            )
+        ),
     )
 
 

@@ -117,6 +117,8 @@ def filing_form(ctx: SiteContext, on: date | None = None) -> dict[str, Any]:
         # Vigil records no camera model or form (dome, bullet, ...): the unit writes it in.
         "camera_types": None,
         "storage_days": {"min": retention[0], "max": retention[-1]} if retention else None,
+        "changed_since_filing": list(profile.filing_changes),
+        "change_filing": bool(profile.filing_changes) and "N14" in articles,
     }
     docs = [
         {"kind": "design_plan", "zh": "设计方案", "file": profile.design_plan},
@@ -225,6 +227,12 @@ def render_filing_pdf(form: dict[str, Any]) -> bytes:
                 ("系统建设位置 Where built", n14["where_built"]),
                 ("图像采集设备数量 Number of cameras", f"{n14['cameras']} 台"),
                 ("图像采集设备类型 Camera types", n14["camera_types"] or "（由单位填写）"),
+                (
+                    "备案类型 Filing",
+                    "备案变更（" + "、".join(n14["changed_since_filing"]) + "）"
+                    if n14["change_filing"]
+                    else "备案",
+                ),
                 (
                     "视频图像信息存储期限 Storage period",
                     (f"{kept['min']}–{kept['max']} 日" if kept["min"] != kept["max"]

@@ -359,6 +359,8 @@ class SiteProfile(Base):
     """The jurisdiction profile (`vigil.regulation.rulesets.PROFILES`) the site's law follows."""
     national_class: Mapped[str | None] = mapped_column(String(32), nullable=True)
     """The site's class under N7/N9 (`rulesets.NATIONAL_CATEGORIES`), None if not recorded."""
+    filed_snapshot: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """JSON: what the filing said (N14's fields) when `filed_on` was last set."""
     updated_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
     updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
 

@@ -23,12 +23,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vigil.audit.actor import Actor
 from vigil.context import SiteContext
-from vigil.db.models import Attachment, SiteProfile
+from vigil.db.models import Attachment, Camera, SiteProfile
 from vigil.errors import ConflictError, ValidationError
 from vigil.records.common import text_field, today
 from vigil.records.positions import seed_positions
@@ -438,6 +439,42 @@ def checks(values: Mapping[str, Any], on: date) -> list[Check]:
     return out
 
 
+def filing_facts(s: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a filing under N14 states: the unit, where the system is built, the number of
+    cameras and their storage periods (camera types are not recorded by Vigil)."""
+    rows = s.execute(select(Camera.retention_days).where(Camera.state == "active")).all()
+    return {
+        "unit_name": values.get("unit_name"),
+        "address": values.get("address"),
+        "cameras": len(rows),
+        "retention_days": sorted({int(r[0]) for r in rows}),
+    }
+
+
+def filing_changes(filed: Mapping[str, Any] | None, now: Mapping[str, Any]) -> list[str]:
+    """The N14 fields that changed since the filing (empty: none, or no snapshot)."""
+    if not filed:
+        return []
+    return [
+        k for k in ("unit_name", "address", "cameras", "retention_days") if filed.get(k) != now[k]
+    ]
+
+
+def filed_snapshot(ctx: SiteContext) -> dict[str, Any] | None:
+    with ctx.sessions() as s:
+        row = s.get(SiteProfile, 1)
+        if row is None or not row.filed_snapshot:
+            return None
+        found: dict[str, Any] = json.loads(row.filed_snapshot)
+        return found
+
+
+def current_filing_facts(ctx: SiteContext) -> dict[str, Any] | None:
+    with ctx.sessions() as s:
+        row = s.get(SiteProfile, 1)
+        return filing_facts(s, _values(row)) if row is not None else None
+
+
 def get_profile(ctx: SiteContext) -> ProfileView | None:
     with ctx.sessions() as s:
         row = s.get(SiteProfile, 1)
@@ -465,6 +502,9 @@ def update_profile(ctx: SiteContext, changes: Mapping[str, Any], actor: Actor) -
                 setattr(row, f, json.dumps(values[f]) if f == "categories" else values[f])
             row.updated_us = ctx.clock.now_us()
             row.updated_by = actor.name[:64]
+            if "filed_on" in changed and values["filed_on"]:
+                # a (change) filing states these facts as they are now (N14)
+                row.filed_snapshot = json.dumps(filing_facts(s, values), ensure_ascii=False)
             old_categories = before["categories"] if before else []
             seeded = seed_positions(s, [c for c in values["categories"] if c not in old_categories])
             view = ProfileView(values, row.updated_us, row.updated_by, checks(values, on))
