@@ -28,7 +28,7 @@ HOTEL = [
 
 READ_ONLY = {
     "audit list", "audit verify", "camera list", "compliance verify", "export verify",
-    "law list",
+    "law list", "hold list",
     "maintenance contract list", "maintenance log list", "room list", "segments",
     "site catalogue", "site coverage", "site positions", "site profile show", "staff list",
     "staff shift list", "staff untrained", "status", "token list", "user list", "verify",
@@ -141,6 +141,11 @@ STATE_CHANGING: dict[str, tuple[list[str], str | None]] = {
     "compliance report": (["compliance", "report"], None),
     "filing form": (["filing", "form"], None),
     "seal": (["seal"], None),
+    "hold add": (
+        ["hold", "add", "gate", "--kind", "case", "--ref", "2026-0042", "--until", "2099-12-31"],
+        None,
+    ),
+    "hold lift": (["hold", "lift", "1", "--reason", "case closed"], None),
     "camera remove": (["camera", "remove", "gate"], None),
     "backup": (["backup", "{tmp}/backup"], None),
     "restore": (["restore", "{tmp}/backup", "--home", "{tmp}/restored"], None),

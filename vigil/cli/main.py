@@ -23,6 +23,7 @@ from vigil.cli.common import (
 )
 from vigil.cli.compliance import compliance_app, filing_app, law_app
 from vigil.cli.export import export_app
+from vigil.cli.holds import hold_app
 from vigil.cli.site_records import site_app
 from vigil.cli.staff import maintenance_app, room_app, staff_app
 from vigil.context import SiteContext, restrict_umask
@@ -47,6 +48,7 @@ app.add_typer(maintenance_app, name="maintenance")
 app.add_typer(compliance_app, name="compliance")
 app.add_typer(filing_app, name="filing")
 app.add_typer(law_app, name="law")
+app.add_typer(hold_app, name="hold")
 inspect.register(app)
 recording.register(app)
 serve.register(app)

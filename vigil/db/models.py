@@ -61,6 +61,10 @@ class Camera(Base):
     state: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
     created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
     removed_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    camera_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """bullet, dome, ptz, fisheye or other (`vigil.cameras.CAMERA_TYPES`): N14 files the
+    number and types of cameras. None: not recorded (migration 0009)."""
+
 
 
 class Segment(Base):
@@ -499,3 +503,26 @@ class MaintenanceRecord(Base):
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(64), nullable=False)
     recorded_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class RetentionHold(Base):
+    """A recorded purpose for keeping a camera's material past 30 days (N17): an evidence
+    hold, an open case, or another law that sets a longer period. Live while not lifted and
+    before `until_us`; `from_us`/`to_us` narrow it to a span of recorded time (None: all).
+    Set and lift are audited in their transaction (`vigil.storage.holds`, migration 0009)."""
+
+    __tablename__ = "retention_holds"
+    __table_args__ = (Index("ix_retention_holds_camera", "camera_id", "lifted_us"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    reference: Mapped[str] = mapped_column(Text, nullable=False)
+    from_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    to_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    until_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    until_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    set_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    set_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    lifted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lifted_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    lift_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -7,6 +7,10 @@ written to the camera's hash chain (which segments, under which retention), so t
 history still verifies; then the rows are marked `expiring`, the files unlinked through
 `files.delete_expired_segment` (which checks the age once more), and the rows `expired`.
 A crash in between is finished by the next run.
+
+N17: material a live evidence or case hold covers is never expired, however old
+(`vigil.storage.holds`); once the hold is lifted or its last day is over, the next run
+expires what is past the camera's retention. No hold lets anything go sooner.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain
 from vigil.regulation.retention import is_past_retention
 from vigil.storage import files
+from vigil.storage.holds import held, live_holds
 from vigil.storage.usage import indexed_bytes
 
 log = logging.getLogger(__name__)
@@ -58,24 +63,29 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
     for cam in cameras:
         days = _delete_after_days(cam, for_space)
         cutoff = now - days * US_PER_DAY
+        after_seq = -1
         while True:
             with ctx.sessions() as s:
-                due = list(
+                batch = list(
                     s.scalars(
                         select(Segment)
                         .where(
                             Segment.camera_id == cam.id,
                             Segment.state == SegmentState.SEALED,
                             Segment.end_us <= cutoff,
+                            Segment.seq > after_seq,
                         )
                         .order_by(Segment.seq)
                         .limit(_BATCH)
                     )
                 )
-            due = [d for d in due if is_past_retention(d.end_us, cam.retention_days, now)]
-            if not due:
+            if not batch:
                 break
-            _expire_batch(ctx, cam, due, days, now)
+            after_seq = batch[-1].seq
+            due = [d for d in batch if is_past_retention(d.end_us, cam.retention_days, now)]
+            due = _expire_batch(ctx, cam, due, days, now)
+            if not due:
+                continue
             _unlink(ctx, due, cam.retention_days, now, report)
             report.expired[cam.name] = report.expired.get(cam.name, 0) + len(due)
     if report.expired:
@@ -84,18 +94,26 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
     return report
 
 
-def _expire_batch(ctx: SiteContext, cam: Camera, due: list[Segment], days: int, now: int) -> None:
-    chain = camera_chain(cam.id)
-    body = {
-        "kind": "expiry",
-        "camera": cam.id,
-        "segments": [d.seq for d in due],
-        "retention_days": cam.retention_days,
-        "deleted_after_days": days,
-        "at_us": now,
-    }
+def _expire_batch(
+    ctx: SiteContext, cam: Camera, due: list[Segment], days: int, now: int
+) -> list[Segment]:
+    """Mark `due` for expiry but what a live hold keeps (N17); returns what was marked."""
     with ctx.sessions.begin() as s:
-        ledger.append(s, chain, "expiry", body, now)
+        # The holds are read in the transaction that marks the segments: a hold set until
+        # this moment keeps its material.
+        kept = live_holds(s, cam.id, now)
+        due = [d for d in due if not held(kept, d.start_us, d.end_us)]
+        if not due:
+            return []
+        body = {
+            "kind": "expiry",
+            "camera": cam.id,
+            "segments": [d.seq for d in due],
+            "retention_days": cam.retention_days,
+            "deleted_after_days": days,
+            "at_us": now,
+        }
+        ledger.append(s, camera_chain(cam.id), "expiry", body, now)
         for d in due:
             row = s.get(Segment, d.id)
             assert row is not None
@@ -120,6 +138,7 @@ def _expire_batch(ctx: SiteContext, cam: Camera, due: list[Segment], days: int, 
                 "article": "A17.2(3)",
             },
         )
+    return due
 
 
 def _unlink(
