@@ -25,9 +25,9 @@ from vigil.compliance.operation import (
     check_a16_4,
     check_a17_1,
     check_a17_2_2,
-    check_a17_2_3,
     check_a18_2,
 )
+from vigil.compliance.retention_purpose import check_retention
 from vigil.errors import RefusedByLawError, ValidationError
 from vigil.regulation.articles import ARTICLES
 from vigil.regulation.deadlines import (
@@ -609,7 +609,8 @@ DUTIES: tuple[Duty, ...] = (
          ("N16.2(1)",)),
     Duty("A17.2(2)", "Every review, copy and retrieval registered", check_a17_2_2,
          ("N16.2(3)",)),
-    Duty("A17.2(3)", "Material kept at least 30 days", check_a17_2_3, ("N17",)),
+    Duty("A17.2(3)", "Material kept at least 30 days; after that only for a live purpose",
+         check_retention, ("N17",)),
     Duty("A18(2)", "Originals not deleted or altered within retention", check_a18_2,
          ("N15", "N23(5)")),
 )  # fmt: skip

@@ -18,6 +18,7 @@ from vigil.compliance.evidence import (
 )
 from vigil.regulation.articles import ARTICLES
 from vigil.regulation.rulesets import DEFAULT_JURISDICTION, LawInForce, law_in_force
+from vigil.storage.holds import Unpurposed
 
 
 class Status(StrEnum):
@@ -50,6 +51,10 @@ class Evidence:
     last_seal_us: int | None
     law: LawInForce | None = None
     """The law the site's jurisdiction applies on `today` (None: the default profile's)."""
+    unpurposed: tuple[Unpurposed, ...] = ()
+    """Per camera, material past 30 days kept without a live recorded purpose (N17)."""
+    live_holds: int = 0
+    """Retention holds in force (`vigil.storage.holds`)."""
 
     @property
     def law_on_day(self) -> LawInForce:

@@ -42,6 +42,7 @@ from vigil.integrity.chain import canonical_json
 from vigil.keys.signing import key_id, load_public_pem
 from vigil.regulation.articles import ARTICLES
 from vigil.regulation.rulesets import DEFAULT_JURISDICTION, law_in_force
+from vigil.storage.holds import list_holds, unpurposed_material
 
 REPORT_TYPE = "vigil.compliance_report.v1"
 DEFAULT_PERIOD_DAYS = 90
@@ -100,6 +101,8 @@ def gather(
         segments_checked=integrity.segments_checked,
         last_seal_us=ev_mod.last_seal_us(ctx),
         law=law,
+        unpurposed=tuple(unpurposed_material(ctx)),
+        live_holds=len(list_holds(ctx, live_only=True)),
     )
 
 
