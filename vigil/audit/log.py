@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from dataclasses import fields as fields_of
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, TextClause, insert, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from vigil.context import SiteContext
 from vigil.db.models import AuditEntry
 from vigil.integrity import ledger
+from vigil.integrity.chain import canonical_json
 
 AUDIT_CHAIN = "audit"
 
@@ -95,9 +99,32 @@ def record(
         detail=json.dumps(detail or {}, sort_keys=True, ensure_ascii=False),
     )
     fields = asdict(rec)
+    if session.get_bind().dialect.name == "postgresql":
+        # The link and the entry in one statement: the fewer round trips while the chain's
+        # lock is held, the more appends per second several writers get.
+        body_json = canonical_json({"kind": "audit", **fields})
+        params = ledger.link_params(AUDIT_CHAIN, "audit", body_json, rec.at_us)
+        params.update({f"a_{k}": v for k, v in fields.items()})
+        return int(session.execute(_pg_add_entry(), params).scalar_one())
     link = ledger.add_link(session, AUDIT_CHAIN, "audit", {"kind": "audit", **fields}, rec.at_us)
     session.execute(insert(_AUDIT_TABLE), {"seq": link.seq, **fields})
     return link.seq
+
+
+@cache
+def _pg_add_entry() -> TextClause:
+    """PostgreSQL: add the audit chain's link and the entry that carries the same fields."""
+    dialect = postgresql.dialect()
+    names = [f.name for f in fields_of(AuditRecord)]
+    # Typed casts: a NULL parameter would otherwise be taken as text in a SELECT list.
+    values = ", ".join(
+        f"CAST(:a_{n} AS {_AUDIT_TABLE.c[n].type.compile(dialect=dialect)})" for n in names
+    )
+    return text(
+        f"WITH link AS ({ledger.PG_ADD_LINK_SQL}) "
+        f"INSERT INTO audit_entries (seq, {', '.join(names)}) "
+        f"SELECT link.seq, {values} FROM link RETURNING seq"
+    )
 
 
 def register(ctx: SiteContext, **fields: Any) -> int:
