@@ -24,6 +24,7 @@ from vigil.db.states import SegmentState
 from vigil.errors import ConflictError, NotFoundError, ValidationError
 from vigil.media.urls import validate_camera_url
 from vigil.records.common import text_field
+from vigil.records.secret_consent import check_new_siting
 from vigil.records.siting import PURPOSE_MAX, check_location_type, new_siting
 from vigil.regulation.retention import check_max_retention_days, check_retention_days
 from vigil.text import redact
@@ -100,6 +101,7 @@ class CameraRegistry:
                 check_location_type(s, location_type)
             text_field(purpose, "purpose", PURPOSE_MAX)
         with self.ctx.sessions.begin() as s:
+            check_new_siting(s)  # near a unit holding state secrets: its consent first (N10)
             existing = s.scalar(select(Camera).where(Camera.name == name))
             if existing is not None:
                 why = "exists" if existing.state == "active" else "belongs to a removed camera"

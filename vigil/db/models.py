@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -365,6 +366,11 @@ class SiteProfile(Base):
     """The site's class under N7/N9 (`rulesets.NATIONAL_CATEGORIES`), None if not recorded."""
     filed_snapshot: Mapped[str | None] = mapped_column(Text, nullable=True)
     """JSON: what the filing said (N14's fields) when `filed_on` was last set."""
+    near_secret_unit: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    """The site is near a military zone or a unit holding state secrets (N10): siting a new
+    camera needs that unit's recorded prior consent (`vigil.records.secret_consent`)."""
     updated_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
     updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
@@ -526,3 +532,103 @@ class RetentionHold(Base):
     lifted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     lifted_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     lift_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# --- N21 data-subject viewing, N8.2 regular checks of the N8 places, N10 secret-unit
+# --- consent (migration 0010).
+
+
+class SubjectRequest(Base):
+    """A request under N21 to view footage by the person filmed, a close relative or a
+    guardian: the request, the unit's decision, and the one viewing-only session after a
+    consent. `cameras` is a JSON list of camera ids; [from_us, to_us) the range asked for.
+
+    state: pending → consented | refused; consented → viewing → closed; a consent not
+    used by `consent_until_us` is expired when read.
+    """
+
+    __tablename__ = "subject_requests"
+    __table_args__ = (Index("ix_subject_requests_state", "state"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requester_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    id_doc_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    id_doc_number: Mapped[str] = mapped_column(String(64), nullable=False)
+    relation: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    cameras: Mapped[str] = mapped_column(Text, nullable=False)
+    from_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    to_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    received_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    received_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    decision_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    consent_until_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    viewer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    viewing_opened_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    viewing_closed_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class PrivacyCheckPolicy(Base):
+    """One row (id 1): the N8 places the unit manages and how often it checks them (N8.2).
+    `places` is a JSON list of descriptions; `interval_days` None means monthly."""
+
+    __tablename__ = "privacy_check_policy"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    places: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    interval_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    updated_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class PrivacyCheck(Base):
+    """A regular check of the places where cameras are forbidden (N8.2): when, by whom,
+    which places (JSON list), and the result: none_found or camera_found."""
+
+    __tablename__ = "privacy_checks"
+    __table_args__ = (Index("ix_privacy_checks_on", "checked_on"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checked_on: Mapped[str] = mapped_column(String(10), nullable=False)
+    checked_by: Mapped[str] = mapped_column(String(128), nullable=False)
+    places: Mapped[str] = mapped_column(Text, nullable=False)
+    result: Mapped[str] = mapped_column(String(16), nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    recorded_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class PrivacyReport(Base):
+    """The report to the bureau of a camera found in an N8 place (N8.2), kept as an outbox
+    entry: `document` is the self-contained JSON, `signature` the site's Ed25519 signature
+    over its bytes (base64), `status` pending_to_bureau until the link carries it."""
+
+    __tablename__ = "privacy_reports"
+    __table_args__ = (Index("ix_privacy_reports_status", "status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("privacy_checks.id"), nullable=False)
+    place: Mapped[str] = mapped_column(Text, nullable=False)
+    found_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    document: Mapped[str] = mapped_column(Text, nullable=False)
+    signature: Mapped[str] = mapped_column(String(128), nullable=False)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    status: Mapped[str] = mapped_column(String(24), nullable=False)
+    created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class SecretConsent(Base):
+    """The prior consent of a nearby unit holding state secrets to the siting of cameras
+    (N10): which unit, given on which day, its document, and what it covers."""
+
+    __tablename__ = "secret_consents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    consented_on: Mapped[str] = mapped_column(String(10), nullable=False)
+    document_ref: Mapped[str] = mapped_column(String(200), nullable=False)
+    scope: Mapped[str] = mapped_column(Text, nullable=False)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    recorded_us: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -21,13 +21,16 @@ from vigil.site.api import (
     cameras,
     compliance,
     exports,
+    holds,
     live,
     maintenance,
     playback,
+    privacy_checks,
     profile,
     room,
     siting,
     staff,
+    subject_requests,
 )
 from vigil.site.deps import authenticate
 from vigil.site.limits import MULTIPART_OVERHEAD_BYTES, BodyGuard
@@ -38,7 +41,8 @@ ROUTERS = (auth.router, cameras.router, playback.router, live.router, exports.ro
            audit.router, admin.router,
            profile.router, siting.router, attachments.router,
            staff.router, room.router, maintenance.router,
-           compliance.router)  # fmt: skip
+           compliance.router, subject_requests.router, privacy_checks.router,
+           holds.router)  # fmt: skip
 
 
 def api_routes() -> set[tuple[str, str]]:

@@ -29,6 +29,7 @@ from vigil.cameras import CameraRegistry
 from vigil.errors import VigilError
 from vigil.export import jobs as export_jobs
 from vigil.export.jobs import JOB_ID, Job
+from vigil.records.subject_requests import copy_refused
 from vigil.site.api.playback import check_purpose, check_range
 from vigil.site.deps import MayExport, Principal, audit, site
 
@@ -54,6 +55,7 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
     from vigil.export.package import export_clip
 
     ctx = site(request)
+    copy_refused(ctx, who.user.id)  # a data-subject viewing is open: viewing only (N21)
     purpose, destination = check_purpose(body.purpose, body.destination)
     start, end = check_range(body.from_, body.to, now_us=ctx.clock.now_us())
     cam = CameraRegistry(ctx).get(body.camera, include_removed=True)
@@ -123,6 +125,7 @@ def export_status(job_id: str, request: Request, who: MayExport) -> dict[str, An
 
 @router.get("/{job_id}/download")
 def download(job_id: str, request: Request, who: MayExport) -> FileResponse:
+    copy_refused(site(request), who.user.id)  # viewing only while a N21 viewing is open
     job = _own_job(request, who, job_id)
     if not who.can(Permission.EXPORT, job.camera_id):  # the right may have been withdrawn
         raise HTTPException(403, f"your account may no longer export {job.camera}")
