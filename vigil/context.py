@@ -10,7 +10,7 @@ import stat
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, select
@@ -24,6 +24,20 @@ from vigil.db.models import Site
 from vigil.errors import VigilError
 from vigil.keys import signing as keys
 from vigil.keys.secrets import SecretBox
+
+
+class Context(Protocol):
+    """What the shared domain (the audit log, the chains, the link) needs of an app's
+    context: a site's `SiteContext` or a bureau's `BureauContext`."""
+
+    @property
+    def home(self) -> Path: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def sessions(self) -> sessionmaker[Session]: ...
 
 
 class NotInitialisedError(VigilError):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from vigil.audit.log import record
-from vigil.context import SiteContext
+from vigil.context import Context
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Actor:
         except (OSError, KeyError):
             return cls("cli:unknown")
 
-    def audit(self, session: Session, ctx: SiteContext, action: str, **fields: Any) -> int:
+    def audit(self, session: Session, ctx: Context, action: str, **fields: Any) -> int:
         """Register `action` by this actor in the caller's write transaction; its seq."""
         return record(
             session,

@@ -23,7 +23,7 @@ from sqlalchemy import Table, TextClause, insert, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from vigil.context import SiteContext
+from vigil.context import Context
 from vigil.db.models import AuditEntry
 from vigil.integrity import ledger
 from vigil.integrity.chain import canonical_json
@@ -61,7 +61,7 @@ _AUDIT_TABLE = cast(Table, AuditEntry.__table__)
 
 def record(
     session: Session,
-    ctx: SiteContext,
+    ctx: Context,
     *,
     actor: str,
     action: str,
@@ -127,7 +127,7 @@ def _pg_add_entry() -> TextClause:
     )
 
 
-def register(ctx: SiteContext, **fields: Any) -> int:
+def register(ctx: Context, **fields: Any) -> int:
     """Register an act that changes nothing else in the index (a viewing, a download, a
     report) in a transaction of its own, before the act is served; its seq. `fields` are
     `record`'s. If this raises, the act must not happen."""

@@ -29,6 +29,11 @@ from vigil.keys.signing import key_id, load_public_pem
 
 SEAL_TYPE = "vigil.seal.v2"
 
+#: Called in every seal's own transaction once the seal row exists: fn(session, ctx, seal).
+#: The link registers one that queues the seal for the bureau (vigil.link.seals), so a
+#: seal and the message that hands it over commit together.
+seal_listeners: list[Callable[[Session, SiteContext, Seal], None]] = []
+
 
 def _heads(s: Session) -> dict[str, dict[str, object]]:
     last = (
@@ -127,6 +132,8 @@ def seal_now(
         s.flush()
         row.last_seal_id = seal.id
         row.last_seal_sha256 = seal_sha256(body)
+        for listener in seal_listeners:
+            listener(s, ctx, seal)
     return seal
 
 
