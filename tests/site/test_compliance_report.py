@@ -324,11 +324,27 @@ def test_a13_1_a_government_system_in_use_without_acceptance_is_not_met(
     fill_records(site)
     set_profile(site, builder="government", categories='["roads"]', accepted_on=None)
     assert duty(build_report(site), "A13.1")["status"] == "not_met"  # never accepted
-    set_profile(site, accepted_on="2025-12-05")  # in use since 2025-12-01: accepted too late
+    # the unit's own record is not enough: the acceptance that counts is the bureau's
+    set_profile(site, accepted_on="2025-11-30")
+    a131 = duty(build_report(site), "A13.1")
+    assert a131["status"] == "not_met"
+    assert "不得投入使用" in a131["action_zh"] and "(A13.1)" in a131["action"]
+    bureau_records_acceptance(site, "2025-12-05", "passed")  # in use since 2025-12-01: late
     a131 = duty(build_report(site), "A13.1")
     assert a131["status"] == "not_met" and "2025-12-05" in " ".join(a131["evidence"])
-    set_profile(site, accepted_on="2025-11-30")
+    bureau_records_acceptance(site, "2025-11-30", "failed")
+    assert duty(build_report(site), "A13.1")["status"] == "not_met"
+    bureau_records_acceptance(site, "2025-11-30", "passed")
     assert duty(build_report(site), "A13.1")["status"] == "met"
+
+
+def bureau_records_acceptance(site: SiteContext, day: str, result: str) -> None:
+    """What the site does when the bureau's `acceptance.recorded` message arrives."""
+    from vigil.filings.submission import apply_acceptance
+
+    with site.sessions.begin() as s:
+        body = {"accepted_on": day, "result": result, "members": ["市政府验收组"]}
+        apply_acceptance(s, site, body, by="bureau:350102", message_id=None)
 
 
 def test_every_row_carries_its_evidence_and_remedy_in_chinese_and_english(

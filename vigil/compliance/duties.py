@@ -351,23 +351,37 @@ def check_a13_1(ev: Evidence) -> Finding:
                 )
             ]
         )
-    if p.accepted_on is None:
+    # The acceptance that counts is the one the bureau recorded (received over the link);
+    # until one passed, the system must not be put into use (A13.1).
+    if p.bureau_acceptance is None or p.bureau_acceptance[0] != "passed":
+        own = (
+            Text(f"the unit recorded acceptance on {p.accepted_on}",
+                 f"单位登记的验收日期 {p.accepted_on}")
+            if p.accepted_on else Text("no acceptance recorded", "未登记验收")
+        )  # fmt: skip
+        bureau = (
+            Text(f"the bureau recorded a failed acceptance on {p.bureau_acceptance[1]}",
+                 f"公安机关登记 {p.bureau_acceptance[1]} 验收不合格")
+            if p.bureau_acceptance
+            else Text("the bureau has not recorded the acceptance as passed",
+                      "公安机关尚未登记验收合格")
+        )  # fmt: skip
         return Finding(
             Status.NOT_MET,
-            [Text("government-built; no acceptance recorded", "政府组织建设；未登记验收")],
+            [Text("government-built", "政府组织建设"), own, bureau],
             Text(
-                "Do not run the system before it passes acceptance; record the "
-                "acceptance date and report.",
-                "验收合格前不得投入使用；登记验收日期并上传验收报告。",
+                "The system has not passed acceptance and must not be put into use (A13.1).",
+                "系统未经验收合格，不得投入使用（第十三条第一款）。",
             ),
         )
-    if p.commissioned_on is not None and p.commissioned_on < p.accepted_on:
+    accepted = p.bureau_acceptance[1]
+    if p.commissioned_on is not None and p.commissioned_on < accepted:
         return Finding(
             Status.NOT_MET,
             [
                 Text(
-                    f"in use {p.commissioned_on}, accepted only {p.accepted_on}",
-                    f"{p.commissioned_on} 已投入使用，{p.accepted_on} 才验收",
+                    f"in use {p.commissioned_on}, accepted only {accepted}",
+                    f"{p.commissioned_on} 已投入使用，{accepted} 才验收",
                 )
             ],
             Text(
@@ -375,7 +389,8 @@ def check_a13_1(ev: Evidence) -> Finding:
                 "登记验收报告；向公安机关说明提前使用的情况。",
             ),
         )
-    return met([Text(f"accepted {p.accepted_on}", f"{p.accepted_on} 已验收")])
+    return met([Text(f"acceptance passed {accepted} (recorded by the bureau)",
+                     f"{accepted} 验收合格（公安机关登记）")])  # fmt: skip
 
 
 def filing_duty(ev: Evidence) -> FilingDuty | None:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from vigil.clock import US_PER_DAY, us_to_iso
 from vigil.context import SiteContext
+from vigil.db.filings import SystemAcceptance
 from vigil.db.models import Alarm, Camera, Seal, Segment
 from vigil.db.states import SegmentState
 from vigil.records import coverage as coverage_mod
@@ -59,6 +60,9 @@ class Profile:
     """The site's class under N7 or N9 (`rulesets.NATIONAL_CATEGORIES`)."""
     filing_changes: tuple[str, ...] = ()
     """N14's fields that changed since the last filing (a change filing is due)."""
+    bureau_acceptance: tuple[str, date] | None = None
+    """The acceptance 验收 of a government-built system as the bureau recorded it (A13.1):
+    (`passed` or `failed`, day), the newest; None if the bureau has recorded none."""
 
 
 def load_profile(ctx: SiteContext) -> Profile | None:
@@ -103,7 +107,17 @@ def load_profile(ctx: SiteContext) -> Profile | None:
                 profile.filed_snapshot(ctx), profile.current_filing_facts(ctx) or {}
             )
         ),
+        bureau_acceptance=bureau_acceptance(ctx),
     )
+
+
+def bureau_acceptance(ctx: SiteContext) -> tuple[str, date] | None:
+    """The newest acceptance the bureau recorded for the system (A13.1), or None."""
+    with ctx.sessions() as s:
+        row = s.scalars(
+            select(SystemAcceptance).order_by(SystemAcceptance.id.desc()).limit(1)
+        ).first()
+        return (row.result, date.fromisoformat(row.accepted_on)) if row else None
 
 
 @dataclass(frozen=True)

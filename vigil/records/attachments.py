@@ -45,9 +45,15 @@ KINDS: dict[str, str] = {
     "contract": "maintenance contract with its security-responsibility clause (A16(2))",
     "maintenance": "maintenance, fault or security-check record (A16(1))",
     "training": "training or secrecy-education record (A17.1)",
+    # What the county bureaus' filing notices under N14 ask for beside the form (checked for
+    # presence, not content: `vigil.filings.document`).
+    "authorisation_letter": "stamped letter authorising the handler to file (授权书, N14 notice)",
+    "business_licence": "copy of the business licence or credit-code certificate (N14 notice)",
+    "handler_id": "ID document of the person who files (经办人身份证, N14 notice)",
+    "filing_form": "the filing form as submitted to the bureau (A13.2, N14), made by Vigil",
     "other": "any other document the unit keeps on record",
 }
-UPLOAD_KINDS = frozenset(KINDS) - {"reference_view"}
+UPLOAD_KINDS = frozenset(KINDS) - {"reference_view", "filing_form"}
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
