@@ -32,6 +32,8 @@ READ_ONLY = {
     "maintenance contract list", "maintenance log list", "room list", "segments",
     "site catalogue", "site coverage", "site positions", "site profile show", "staff list",
     "staff shift list", "staff untrained", "status", "token list", "user list", "verify",
+    "subject-request list", "privacy-check list", "privacy-check reports",
+    "site secret-unit show",
 }  # fmt: skip
 #: Long-running services: what they do is registered act by act (web acts in the audit log,
 #: recordings in the camera chains), not by starting them.
@@ -148,6 +150,26 @@ STATE_CHANGING: dict[str, tuple[list[str], str | None]] = {
         None,
     ),
     "hold lift": (["hold", "lift", "1", "--reason", "case closed"], None),
+    "subject-request add": (
+        ["subject-request", "add", "--name", "Zhang San", "--id-type", "passport",
+         "--id-number", "E1234567", "--relation", "self", "--reason", "lost wallet",
+         "--camera", "gate", "--from", "2025-06-01T00:00Z", "--to", "2025-06-01T01:00Z"],
+        None,
+    ),
+    "subject-request decide": (["subject-request", "decide", "1", "--consent"], None),
+    "subject-request close": (["subject-request", "close", "1"], None),
+    "privacy-check policy": (["privacy-check", "policy", "--place", "guest rooms"], None),
+    "privacy-check add": (
+        ["privacy-check", "add", "--on", "2025-06-01", "--by", "Wang", "--place", "room 301",
+         "--result", "none_found"],
+        None,
+    ),
+    "site secret-unit set": (["site", "secret-unit", "set", "--near"], None),
+    "site secret-unit consent": (
+        ["site", "secret-unit", "consent", "--unit", "Institute", "--on", "2025-06-01",
+         "--document", "No. 3", "--scope", "gate camera"],
+        None,
+    ),
     "camera remove": (["camera", "remove", "gate"], None),
     "backup": (["backup", "{tmp}/backup"], None),
     "restore": (["restore", "{tmp}/backup", "--home", "{tmp}/restored"], None),

@@ -26,6 +26,7 @@ from vigil.cli.export import export_app
 from vigil.cli.filings import status_cmd as filing_status
 from vigil.cli.filings import submit_cmd as filing_submit
 from vigil.cli.holds import hold_app
+from vigil.cli.privacy import privacy_app, secret_app, subject_app
 from vigil.cli.site_records import site_app
 from vigil.cli.staff import maintenance_app, room_app, staff_app
 from vigil.context import SiteContext, restrict_umask
@@ -53,6 +54,9 @@ filing_app.command("status")(filing_status)
 app.add_typer(filing_app, name="filing")
 app.add_typer(law_app, name="law")
 app.add_typer(hold_app, name="hold")
+app.add_typer(subject_app, name="subject-request")
+app.add_typer(privacy_app, name="privacy-check")
+site_app.add_typer(secret_app, name="secret-unit")
 inspect.register(app)
 recording.register(app)
 serve.register(app)

@@ -167,7 +167,7 @@ def check_new_siting(s: Session) -> None:
     if s.scalar(select(SecretConsent.id).limit(1)) is None:
         raise RefusedByLawError(
             "the site is near a unit holding state secrets: record that unit's prior consent "
-            "(`vigil site secret-unit consent add`) before siting a new camera; without it the "
+            "(`vigil site secret-unit consent`) before siting a new camera; without it the "
             f"bureau fines as {FINE_ARTICLE} sets",
             field="camera",
             article=ARTICLE,
