@@ -8,7 +8,11 @@ An export `X.mp4` travels with:
   from the first source segment to the newest seal head used;
 - `X.mp4.manifest.sig`: the site key's raw 64-byte Ed25519 signature of the manifest bytes;
 - `X.mp4.pub.pem`: the site's public key (its `key_id` is the SHA-256 of its raw bytes);
-- `X.mp4.sha256`: `sha256sum -c` lines for the video and the manifest.
+- `X.mp4.sha256`: `sha256sum -c` lines for the video and the manifest;
+- for publication (N22), `X.masked.mp4`: a derived copy with faces, plates and marked
+  regions masked, which the manifest describes under `derived` (source, detector and its
+  models, parameters, regions, counts, the masked file's size and SHA-256) and the
+  `.sha256` file lists too. It is not the original: only `X.mp4` is.
 These functions are pure: they take bytes and return problems as `kind: detail` strings.
 """
 
@@ -33,6 +37,13 @@ SIGNATURE_SUFFIX = ".manifest.sig"
 PUBLIC_KEY_SUFFIX = ".pub.pem"
 SUMS_SUFFIX = ".sha256"
 SIDE_SUFFIXES = (MANIFEST_SUFFIX, SIGNATURE_SUFFIX, PUBLIC_KEY_SUFFIX, SUMS_SUFFIX)
+#: The masked copy for publication (N22) beside the original: `X.mp4` → `X.masked.mp4`.
+MASKED_SUFFIX = ".masked.mp4"
+
+
+def masked_name(video_name: str) -> str:
+    stem = video_name[:-4] if video_name.lower().endswith(".mp4") else video_name
+    return stem + MASKED_SUFFIX
 
 
 class ManifestFile(TypedDict):
@@ -115,6 +126,8 @@ class ExportManifest(TypedDict):
     purpose: str
     destination: str
     actor: str
+    caller_unit: NotRequired[str]
+    """The caller's unit (N16.2(3)); absent in manifests made before it was registered."""
     created_us: int
     created: str
     method: str
@@ -123,6 +136,9 @@ class ExportManifest(TypedDict):
     chain: ManifestChain
     file: NotRequired[ManifestFile]
     """Added once the video is written, before the manifest is signed."""
+    derived: NotRequired[dict[str, Any]]
+    """The masked copy for publication (N22), when one was asked for: `file` (as above),
+    `source` (the original's name and SHA-256) and how it was made (vigil.export.masking)."""
 
 
 _SUM_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
@@ -284,3 +300,30 @@ def check_bundle(
                     f"checksum: {video_name}{SUMS_SUFFIX} does not hold the SHA-256 of {name}"
                 )
     return problems, manifest
+
+
+def check_derived(
+    manifest: Mapping[str, Any], video_name: str, found: dict[str, tuple[str, int]],
+    sums: bytes | None,
+) -> list[str]:  # fmt: skip
+    """The masked copy for publication (N22) the manifest names under `derived`: `found`
+    maps the names of the files present to their (SHA-256, size)."""
+    derived = manifest.get("derived")
+    if not isinstance(derived, Mapping):
+        return []
+    file = derived.get("file") or {}
+    name = str(file.get("name", ""))
+    problems = []
+    source = derived.get("source") or {}
+    if source.get("name") != video_name or source.get("sha256") != (
+        (manifest.get("file") or {}).get("sha256")
+    ):
+        problems.append(f"derived_source: the manifest does not derive {name} from {video_name}")
+    if name not in found:
+        return [*problems, f"derived_missing: the masked copy {name} (N22) is not there"]
+    digest, size = found[name]
+    if size != file.get("bytes") or digest != file.get("sha256"):
+        problems.append(f"derived_altered: the SHA-256 of {name} differs from the manifest")
+    if sums is not None and parse_sha256sums(sums.decode("utf-8", "replace")).get(name) != digest:
+        problems.append(f"checksum: {video_name}{SUMS_SUFFIX} does not hold the SHA-256 of {name}")
+    return problems
