@@ -22,7 +22,14 @@ import uvicorn
 
 from tests.conftest import site_settings
 from tests.fabricate import commit_clips, make_clips
-from tests.site import rows_compliance, rows_holds, rows_profile, rows_staff, rows_subject
+from tests.site import (
+    rows_compliance,
+    rows_filings,
+    rows_holds,
+    rows_profile,
+    rows_staff,
+    rows_subject,
+)
 from vigil.access.roles import Role
 from vigil.access.users import UserRegistry
 from vigil.cameras import CameraRegistry
@@ -138,6 +145,7 @@ def matrix(s: Served) -> list[Row]:
         *rows_compliance.rows(s),
         *rows_subject.rows(s),
         *rows_holds.rows(s),
+        *rows_filings.rows(s),
     ]  # fmt: skip
 
 

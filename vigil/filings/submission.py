@@ -112,10 +112,12 @@ def submit(
     actor: Actor,
     *,
     attach: Mapping[str, tuple[bytes, str | None]] | None = None,
+    attached: Mapping[str, int] | None = None,
 ) -> Submitted:
     """Submit the site's filing (or its correction, or a change filing) to the bureau.
 
-    `attach` maps an attachment kind to (bytes, file name): new files for this submission.
+    `attach` maps an attachment kind to (bytes, file name): new files for this submission;
+    `attached` maps a kind to the id of a file already kept (uploaded in the console).
     Refuses with every missing item named and cited; refuses while a submission is with the
     bureau; refuses an accepted filing with nothing changed since (N14)."""
     attach = dict(attach or {})
@@ -162,6 +164,13 @@ def submit(
                 article="N14",
             )
         present = _present(s, values, previous_doc)
+        for att_kind, att_id in (attached or {}).items():
+            row = s.get(Attachment, att_id)
+            if row is None or row.kind != att_kind:
+                raise ValidationError(
+                    f"no {att_kind} attachment with id {att_id}", field=f"attached {att_kind}"
+                )
+            present[att_kind] = attachments.view(row)
     required = document.required_attachments(law, str(values.get("builder")))
     given = {k: True for k in attach}
     missing = document.missing_attachments(required, {**present, **given})

@@ -21,6 +21,7 @@ from vigil.site.api import (
     cameras,
     compliance,
     exports,
+    filings,
     holds,
     live,
     maintenance,
@@ -42,7 +43,7 @@ ROUTERS = (auth.router, cameras.router, playback.router, live.router, exports.ro
            profile.router, siting.router, attachments.router,
            staff.router, room.router, maintenance.router,
            compliance.router, subject_requests.router, privacy_checks.router,
-           holds.router)  # fmt: skip
+           holds.router, filings.router)  # fmt: skip
 
 
 def api_routes() -> set[tuple[str, str]]:
