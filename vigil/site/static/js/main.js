@@ -4,6 +4,7 @@
 
 import { get, onUnauthorized, post, setCsrf } from "./api.js";
 import { clear, h } from "./dom.js";
+import { acceptanceBanner } from "./filings.js";
 import { getLang, label, onLang, setLang, t } from "./i18n.js";
 import { mountLogin } from "./login.js";
 
@@ -123,6 +124,7 @@ function start(me) {
   session.user = me.user;
   setCsrf(me.csrf_token);
   renderShell();
+  acceptanceBanner(root, me.user); // A13.1: a government-built system not yet accepted
   route();
 }
 

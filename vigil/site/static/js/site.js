@@ -3,6 +3,7 @@
 // working camera watches), the filing form PDF (备案表) and its attachments.
 
 import { get, put } from "./api.js";
+import { filingSection } from "./filings.js";
 import { attach, attachmentLink, download } from "./attachments.js";
 import { clear, errorSlot, h, showFormError } from "./dom.js";
 import { cite, label, onLang, t } from "./i18n.js";
@@ -299,6 +300,7 @@ export function mount(container, { user }) {
     renderAttachments();
   }
 
+  const bureau = filingSection(user);
   const filing = section(
     "site.filing.title",
     "site-filing",
@@ -315,6 +317,7 @@ export function mount(container, { user }) {
     section("site.pos.title", "site-positions", articles("A7"), h("p", { class: "hint", i18n: "site.pos.hint" }), posBox, editor ? addForm : null, posError),
     section("site.cov.title", "site-coverage-card", articles("A7"), coverageBox, coverageError),
     filing,
+    bureau.el,
   );
 
   async function loadProfile() {
@@ -343,13 +346,17 @@ export function mount(container, { user }) {
   async function load() {
     await holdUntil(form, loadForm());
     renderAttachments();
-    await Promise.all([loadPositions(), loadCoverage()]);
+    await Promise.all([loadPositions(), loadCoverage(), bureau.load()]);
   }
 
   load();
-  return onLang(() => {
+  const stopLang = onLang(() => {
     renderCatalogue();
     renderPositions();
     renderCoverage();
   });
+  return () => {
+    stopLang();
+    bureau.stop();
+  };
 }
