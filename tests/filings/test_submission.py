@@ -215,3 +215,18 @@ def test_government_built_must_not_be_used_until_the_bureau_records_acceptance(
 def test_a_unit_built_system_has_no_acceptance_banner(site: SiteContext) -> None:
     hotel(site)
     assert acceptance(site) is None
+
+
+def test_camera_types_are_counted_where_recorded(site: SiteContext) -> None:
+    from sqlalchemy import update
+
+    from vigil.db.models import Camera
+
+    hotel(site)
+    pin_bureau(site)
+    with site.sessions.begin() as s:
+        s.execute(update(Camera).where(Camera.name == "lobby1").values(camera_type="dome"))
+    done = submit(site, ADMIN, attach=ALL_ITEMS)
+    doc = version_document(site, done.filing_uuid, 1)
+    assert doc["n14"]["camera_types"] == {"dome": 1, "not_recorded": 1}
+    assert doc["n14"]["cameras_by_location_type"] == {"entrance": 1, "lobby": 1}

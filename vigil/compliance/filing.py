@@ -13,11 +13,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func, select
+
 from vigil.clock import local_date
 from vigil.compliance import evidence as ev_mod
 from vigil.compliance.duties import filing_duty_id
 from vigil.compliance.pdf import Document
 from vigil.context import SiteContext
+from vigil.db.models import Camera
 from vigil.errors import ValidationError
 from vigil.records.profile import site_law
 from vigil.regulation.deadlines import DeadlineState, DeadlineStatus, deadline_status
@@ -34,6 +37,32 @@ PROJECT_KIND_ZH = {
     "expanded": "扩建",
     "existing": "已建成系统",
 }
+
+
+CAMERA_TYPES_ZH = {"bullet": "枪机", "dome": "球机", "ptz": "云台", "fisheye": "鱼眼",
+                   "other": "其他", "not_recorded": "未登记"}  # fmt: skip
+
+
+def camera_types(ctx: SiteContext) -> dict[str, int] | None:
+    """The active cameras by type (N14 files the number and types of cameras); None when no
+    type is recorded."""
+    with ctx.sessions() as s:
+        rows = s.execute(
+            select(Camera.camera_type, func.count())
+            .where(Camera.state == "active")
+            .group_by(Camera.camera_type)
+        ).all()
+    if all(kind is None for kind, _n in rows):
+        return None
+    return {
+        str(kind or "not_recorded"): int(n) for kind, n in sorted(rows, key=lambda r: str(r[0]))
+    }
+
+
+def _types_zh(types: dict[str, int] | None) -> str | None:
+    if not types:
+        return None
+    return "；".join(f"{CAMERA_TYPES_ZH.get(k, k)} {n} 台" for k, n in types.items())
 
 
 def _state_zh(st: DeadlineStatus) -> str:
@@ -114,8 +143,9 @@ def filing_form(ctx: SiteContext, on: date | None = None) -> dict[str, Any]:
         "unit": profile.unit_name,
         "where_built": profile.address,
         "cameras": len(cams),
-        # Vigil records no camera model or form (dome, bullet, ...): the unit writes it in.
-        "camera_types": None,
+        # type → number of active cameras (None when no camera's type is recorded: the unit
+        # writes them in on the form)
+        "camera_types": camera_types(ctx),
         "storage_days": {"min": retention[0], "max": retention[-1]} if retention else None,
         "changed_since_filing": list(profile.filing_changes),
         "change_filing": bool(profile.filing_changes) and "N14" in articles,
@@ -226,7 +256,8 @@ def render_filing_pdf(form: dict[str, Any]) -> bytes:
                 ("单位基本情况 Unit", n14["unit"]),
                 ("系统建设位置 Where built", n14["where_built"]),
                 ("图像采集设备数量 Number of cameras", f"{n14['cameras']} 台"),
-                ("图像采集设备类型 Camera types", n14["camera_types"] or "（由单位填写）"),
+                ("图像采集设备类型 Camera types",
+                 _types_zh(n14["camera_types"]) or "（由单位填写）"),
                 (
                     "备案类型 Filing",
                     "备案变更（" + "、".join(n14["changed_since_filing"]) + "）"
