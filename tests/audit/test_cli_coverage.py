@@ -34,16 +34,23 @@ READ_ONLY = {
     "staff shift list", "staff untrained", "status", "token list", "user list", "verify",
     "subject-request list", "privacy-check list", "privacy-check reports",
     "site secret-unit show",
+    "link status",
 }  # fmt: skip
 #: Long-running services: what they do is registered act by act (web acts in the audit log,
 #: recordings in the camera chains), not by starting them.
-SERVICES = {"record", "serve", "demo"}
+SERVICES = {"record", "serve", "demo", "bureau serve"}
 #: State-changing, but they need recorded footage; their entries are shown by the tests named.
 NEEDS_RECORDING = {
     "camera reference": "tests/records/test_siting.py (reference_take, reference_approve)",
     "export": "tests/integrity/test_export.py (the export entry, also when it fails)",
     # not footage but a bureau to send to: the filing is refused unless the site is linked
     "filing submit": "tests/filings/test_cli.py (filing_submit as the OS user, once linked)",
+    # a bureau to enrol with; the bureau's commands register in the bureau's own audit log
+    "link join": "tests/bureau/test_link_processes.py (link_join at the site and the bureau)",
+    "bureau init": "tests/bureau/test_bureau_cli.py (user_add of the first administrator)",
+    "bureau user add": "tests/bureau/test_bureau_cli.py (user_add in the bureau's log)",
+    "bureau invite": "tests/bureau/test_bureau_cli.py (link_invite in the bureau's log)",
+    "bureau check-site": "tests/bureau/test_link_processes.py (check_site ok, then failed)",
 }
 #: Commands run before a state-changing one, to give it something to act on.
 SETUP: dict[str, list[list[str]]] = {

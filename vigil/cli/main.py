@@ -12,6 +12,7 @@ import typer
 from vigil.cli import cameras, demo, inspect, recording, serve, users
 from vigil.cli.audit import audit_app
 from vigil.cli.backup import backup, restore
+from vigil.cli.bureau import bureau_app
 from vigil.cli.common import (
     console,
     err_console,
@@ -26,6 +27,7 @@ from vigil.cli.export import export_app
 from vigil.cli.filings import status_cmd as filing_status
 from vigil.cli.filings import submit_cmd as filing_submit
 from vigil.cli.holds import hold_app
+from vigil.cli.link import link_app
 from vigil.cli.privacy import privacy_app, secret_app, subject_app
 from vigil.cli.site_records import site_app
 from vigil.cli.staff import maintenance_app, room_app, staff_app
@@ -53,6 +55,8 @@ filing_app.command("submit")(filing_submit)
 filing_app.command("status")(filing_status)
 app.add_typer(filing_app, name="filing")
 app.add_typer(law_app, name="law")
+app.add_typer(link_app, name="link")
+app.add_typer(bureau_app, name="bureau")
 app.add_typer(hold_app, name="hold")
 app.add_typer(subject_app, name="subject-request")
 app.add_typer(privacy_app, name="privacy-check")

@@ -21,6 +21,8 @@ from vigil.storage.locks import HomeLock
 if TYPE_CHECKING:
     import uvicorn
 
+    from vigil.link.delivery import LinkWorker
+
 #: How long open requests and live sockets may take to end after SIGTERM.
 SHUTDOWN_GRACE_S = 3
 
@@ -87,12 +89,25 @@ def run_server(
     with HomeLock(ctx.home) if record else _nothing(), _sigterm_stops(server):
         if svc is not None:
             svc.start()
+        link = _start_link(ctx, f"{'https' if cert else 'http'}://{host}:{port}")
         try:
             server.run()
         finally:
             if svc is not None:
                 console.print("stopping: closing open segments…")
                 svc.shutdown()
+            link.shutdown()
+
+
+def _start_link(ctx: SiteContext, url: str) -> LinkWorker:
+    """Deliver the outbox to the bureau (seals, filings) while the site serves (vigil.link)."""
+    from vigil.link.delivery import LinkWorker
+    from vigil.link.enrol import announce_address
+    from vigil.link.site_side import SiteSide
+
+    worker = LinkWorker(SiteSide(ctx), tick=lambda: announce_address(ctx, url))
+    worker.start()
+    return worker
 
 
 @contextlib.contextmanager

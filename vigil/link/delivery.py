@@ -16,6 +16,8 @@ import logging
 import os
 import random
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -139,6 +141,9 @@ class LinkWorker:
 
     side: LinkSide
     poll_s: float = 0.5
+    #: Called every `tick_s` from the worker's thread (the site announces its address).
+    tick: Callable[[], object] | None = None
+    tick_s: float = 5.0
     stop: threading.Event = field(default_factory=threading.Event)
     _wake: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -157,9 +162,13 @@ class LinkWorker:
             self._thread.join(timeout_s)
 
     def _run(self) -> None:
+        next_tick = 0.0
         with httpx.Client() as client:
             while not self.stop.is_set():
                 try:
+                    if self.tick is not None and time.monotonic() >= next_tick:
+                        next_tick = time.monotonic() + self.tick_s
+                        self.tick()
                     deliver_pending(self.side, client)
                 except Exception:
                     log.exception("link delivery failed; retrying")

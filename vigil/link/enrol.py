@@ -131,3 +131,32 @@ def _audit_joined(s: Session, ctx: SiteContext, row: LinkBureau, detail: dict[st
         detail={**detail, "bureau": row.peer_id, "bureau_key_id": row.key_id,
                 "unit": row.unit_name},
     )  # fmt: skip
+
+
+ADDRESS_MSG = "site.address"
+
+
+def announce_address(ctx: SiteContext, url: str) -> str | None:
+    """Tell the bureau where this site's `vigil serve` listens, when it has no address of
+    the site or only a loopback one (`--site-url` at join names a public one, kept as is).
+    Cheap when there is nothing to tell: `vigil serve` calls it every few seconds."""
+    with ctx.sessions() as s:
+        row = bureau_row(s)
+        if row is None or not _should_announce(row.site_url, url):
+            return None
+    from vigil.link import outbox
+
+    with ctx.sessions.begin() as s:
+        row = bureau_row(s)
+        if row is None or not _should_announce(row.site_url, url):
+            return None
+        row.site_url = url
+        return outbox.enqueue(s, ctx, ADDRESS_MSG, {"url": url})
+
+
+def _should_announce(known: str, url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    if known == url:
+        return False
+    return not known or (urlsplit(known).hostname or "") in ("127.0.0.1", "localhost", "::1")

@@ -35,6 +35,7 @@ from vigil.site.api import (
 )
 from vigil.site.deps import authenticate
 from vigil.site.limits import MULTIPART_OVERHEAD_BYTES, BodyGuard
+from vigil.site.link import router as link_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
@@ -97,6 +98,7 @@ def create_app(ctx: SiteContext) -> FastAPI:
     for router in ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    app.include_router(link_router)  # signed by the pinned bureau, not a session (vigil.link)
     # Added before the headers middleware, so its refusals carry the headers too.
     app.add_middleware(
         BodyGuard,

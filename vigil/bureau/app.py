@@ -1,0 +1,230 @@
+"""The bureau's web app: its console (/), its API (/api/v1) and the link (/link/v1).
+
+Every /api/v1 route needs a signed-in session (cookie `vigil_bureau_session`, and the
+header X-CSRF-Token on a change) and a role the route allows (`ALLOWED`); the link's routes
+are authenticated by signature instead: a join request by its one-time token and the key it
+presents, every other message by the sender's pinned key (vigil.link).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+import vigil.bureau.seals  # noqa: F401  (registers the bureau's message handlers)
+from vigil import __version__
+from vigil.bureau.accounts import (
+    BureauRole,
+    SignInError,
+    StaffView,
+    session_user,
+    sign_in,
+    sign_out,
+)
+from vigil.bureau.context import BureauContext
+from vigil.bureau.db.models import Bureau, HeldSeal, SiteCheck, Unit
+from vigil.bureau.divisions import within
+from vigil.bureau.enrol import EnrolmentRefused, accept_join
+from vigil.bureau.link import BureauSide
+from vigil.errors import VigilError
+from vigil.link import inbox
+from vigil.link.errors import LinkRefused
+
+STATIC_DIR = Path(__file__).parent / "static"
+COOKIE = "vigil_bureau_session"
+#: Largest link message accepted (a seal is a few kB; a filing's attachments go elsewhere).
+MAX_LINK_BYTES = 4 << 20
+
+ALL_STAFF = frozenset(BureauRole)
+#: Which roles may use which route (tests/bureau/test_app.py walks this matrix).
+ALLOWED: dict[str, frozenset[BureauRole]] = {
+    "GET /api/v1/me": ALL_STAFF,
+    "GET /api/v1/units": ALL_STAFF,
+    "GET /api/v1/filings": ALL_STAFF,
+}
+
+
+class Problem(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        self.status, self.body = status, {"code": code, "message": message, **extra}
+
+
+def _staff(route: str) -> Callable[[Request], StaffView]:
+    roles = ALLOWED[route]
+
+    def dependency(request: Request) -> StaffView:
+        ctx: BureauContext = request.app.state.ctx
+        token = request.cookies.get(COOKIE, "")
+        found = session_user(ctx, token) if token else None
+        if found is None:
+            raise Problem(401, "unauthenticated", "sign in first")
+        who, csrf = found
+        if request.method not in ("GET", "HEAD") and request.headers.get("x-csrf-token") != csrf:
+            raise Problem(403, "csrf", "missing or wrong X-CSRF-Token")
+        if who.role not in roles:
+            raise Problem(403, "forbidden", f"a {who.role.value} may not use {route}")
+        return who
+
+    return dependency
+
+
+class Login(BaseModel):
+    username: str
+    password: str
+
+
+async def _link_json(request: Request) -> Any:
+    size = int(request.headers.get("content-length") or 0)
+    if size > MAX_LINK_BYTES:
+        raise Problem(413, "too_large", f"a link message is at most {MAX_LINK_BYTES} bytes")
+    raw = await request.body()
+    if len(raw) > MAX_LINK_BYTES:
+        raise Problem(413, "too_large", f"a link message is at most {MAX_LINK_BYTES} bytes")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+def refusal_response(refusal: LinkRefused) -> JSONResponse:
+    status = {"replayed": 409, "unknown_sender": 403, "forged": 403, "wrong_receiver": 421}
+    return JSONResponse(
+        {"code": "link_refused", "reason": refusal.reason, "message": refusal.message},
+        status.get(refusal.reason, 400),
+    )
+
+
+def create_app(ctx: BureauContext) -> FastAPI:
+    app = FastAPI(title="Vigil bureau API", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/v1/openapi.json")  # fmt: skip
+    app.state.ctx = ctx
+
+    @app.exception_handler(Problem)
+    async def _problem(_request: Request, exc: Problem) -> JSONResponse:
+        return JSONResponse(exc.body, exc.status)
+
+    @app.exception_handler(VigilError)
+    async def _vigil(_request: Request, exc: VigilError) -> JSONResponse:
+        return JSONResponse(exc.as_dict(), 400)
+
+    @app.middleware("http")
+    async def _headers(request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if request.url.path.startswith(("/api/", "/link/")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    api = APIRouter(prefix="/api/v1")
+
+    @api.post("/auth/login")
+    def login(body: Login, request: Request) -> Response:
+        addr = request.client.host if request.client else ""
+        try:
+            token, csrf, who = sign_in(ctx, body.username, body.password, client_addr=addr)
+        except SignInError as exc:
+            raise Problem(401, "unauthenticated", exc.message) from None
+        resp = JSONResponse({"username": who.username, "role": who.role.value,
+                             "csrf_token": csrf})  # fmt: skip
+        resp.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")  # fmt: skip
+        return resp
+
+    @api.post("/auth/logout")
+    def logout(request: Request, who: StaffView = Depends(_staff("GET /api/v1/me"))) -> Response:
+        sign_out(ctx, request.cookies.get(COOKIE, ""), who)
+        resp = JSONResponse({"ok": True})
+        resp.delete_cookie(COOKIE)
+        return resp
+
+    @api.get("/me")
+    def me(who: StaffView = Depends(_staff("GET /api/v1/me"))) -> dict[str, Any]:
+        bureau = ctx.bureau()
+        return {"username": who.username, "role": who.role.value, "role_zh": who.role.label_zh,
+                "bureau": bureau.name, "division_code": bureau.division_code}  # fmt: skip
+
+    @api.get("/units")
+    def units(who: StaffView = Depends(_staff("GET /api/v1/units"))) -> dict[str, Any]:
+        """The units of this bureau's jurisdiction (its division and those under it)."""
+        with ctx.sessions() as s:
+            bureau = s.scalar(select(Bureau))
+            assert bureau is not None
+            seals = dict(
+                s.execute(
+                    select(HeldSeal.unit_id, func.max(HeldSeal.sealed_us)).group_by(
+                        HeldSeal.unit_id
+                    )
+                ).all()
+            )
+            counts = dict(
+                s.execute(select(HeldSeal.unit_id, func.count()).group_by(HeldSeal.unit_id)).all()
+            )
+            last_check: dict[int, SiteCheck] = {}
+            for check in s.scalars(select(SiteCheck).order_by(SiteCheck.id)):
+                last_check[check.unit_id] = check
+            rows = [u for u in s.scalars(select(Unit).order_by(Unit.name))
+                    if within(bureau.division_code, u.division_code)]  # fmt: skip
+        return {
+            "units": [
+                {
+                    "name": u.name,
+                    "division_code": u.division_code,
+                    "state": u.state,
+                    "site": u.peer_id,
+                    "seals_held": counts.get(u.id, 0),
+                    "newest_seal_us": seals.get(u.id),
+                    "last_check": None if u.id not in last_check else {
+                        "at_us": last_check[u.id].checked_us, "ok": last_check[u.id].ok},
+                }
+                for u in rows
+            ]
+        }  # fmt: skip
+
+    @api.get("/filings")
+    def filings(who: StaffView = Depends(_staff("GET /api/v1/filings"))) -> dict[str, Any]:
+        """The register of filings (A13, N14): filled by the filing module."""
+        return {"filings": []}
+
+    app.include_router(api)
+
+    @app.post("/link/v1/join", include_in_schema=False)
+    async def join(request: Request) -> JSONResponse:
+        data = await _link_json(request)
+        addr = request.client.host if request.client else ""
+        try:
+            return JSONResponse(accept_join(ctx, data, client_addr=addr))
+        except EnrolmentRefused as exc:
+            return JSONResponse(exc.as_dict(), 403)
+
+    @app.post("/link/v1/inbox", include_in_schema=False)
+    async def link_inbox(request: Request) -> JSONResponse:
+        data = await _link_json(request)
+        try:
+            env = inbox.receive(BureauSide(ctx), data)
+        except LinkRefused as refusal:
+            return refusal_response(refusal)
+        return JSONResponse({"status": "ok", "id": env.id})
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html")
+
+    @app.get("/console.js", include_in_schema=False)
+    def script() -> FileResponse:
+        return FileResponse(STATIC_DIR / "console.js", media_type="text/javascript")
+
+    return app
