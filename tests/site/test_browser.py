@@ -36,8 +36,10 @@ TIME_OF_DAY = re.compile(r"(?<!\d)(\d{2}):(\d{2}):(\d{2})[.,:]?(\d{3})(?!\d)")
 MIN_SEC_MS = re.compile(r"(\d{2}):(\d{2})[.,:](\d{3})(?!\d)")
 DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 # The pages of the unit's records, which every role may read (view_records).
-RECORDS_ZH = ["场所", "点位", "人员", "维保", "自查"]
-RECORDS_EN = ["Site", "Cameras", "Staff", "Maintenance", "Compliance"]
+RECORDS_ZH = ["场所", "点位", "人员", "维保", "自查", "当事人查看", "禁装检查"]
+RECORDS_EN = [
+    "Site", "Cameras", "Staff", "Maintenance", "Compliance", "Subject viewing", "Private places",
+]  # fmt: skip
 
 
 def sign_in(page: Any, console: Console, username: str, hash_: str = "") -> None:

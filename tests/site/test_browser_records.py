@@ -401,7 +401,7 @@ def test_sign_photo_and_reference_view_approved(
 def test_auditor_sees_the_report_but_no_edit_controls(page: Any, console: Console) -> None:
     sign_in(page, console, "checker", "#/compliance")
     expect(page.get_by_test_id("nav").locator("a")).to_have_text(
-        ["查阅登记", "场所", "点位", "人员", "维保", "自查"]
+        ["查阅登记", "场所", "点位", "人员", "维保", "自查", "当事人查看", "禁装检查"]
     )
     expect(page.get_by_test_id("cp-row-A14")).to_have_attribute("data-status", "not_met")
     expect(page.get_by_test_id("cp-pdf")).to_be_visible()

@@ -290,7 +290,7 @@ def record_check(
     now = ctx.clock.now_us()
     items: list[tuple[str, int, str, int | None]] = []
     for f in found:
-        place = check_text(f.place, "place", max_chars=200, required=True)
+        place = check_text(f.place, "place", max_chars=200, required=True, article=ARTICLE)
         at = (
             not_in_future(ctx, parse_instant(f.found_at, field="found_at"), "found_at")
             if f.found_at

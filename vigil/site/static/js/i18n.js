@@ -10,6 +10,8 @@ const STRINGS = {
   "nav.playback": ["录像回放", "Playback"],
   "nav.exports": ["录像导出", "Exports"],
   "nav.audit": ["查阅登记", "Audit log"],
+  "nav.subjects": ["当事人查看", "Subject viewing"],
+  "nav.privacy": ["禁装检查", "Private places"],
   "nav.none": ["您的账号没有可用的功能，请联系管理员。", "Your account has nothing to use here; ask an administrator."],
   "role.administrator": ["管理", "administrator"],
   "role.monitor": ["监看", "monitor"],
@@ -365,6 +367,11 @@ export function setLang(next) {
 export function onLang(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
+}
+
+/** Add the strings of a page that brings its own (`{key: [zh, en]}`). */
+export function addStrings(more) {
+  Object.assign(STRINGS, more);
 }
 
 /** The string for key in the current language, with {name} placeholders filled. */

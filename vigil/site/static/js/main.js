@@ -18,6 +18,8 @@ const VIEWS = [
   { path: "staff", key: "nav.staff", permission: "view_records", load: () => import("./staff.js") },
   { path: "maintenance", key: "nav.maintenance", permission: "view_records", load: () => import("./maintenance.js") },
   { path: "compliance", key: "nav.compliance", permission: "view_records", load: () => import("./compliance.js") },
+  { path: "subjects", key: "nav.subjects", permission: "view_records", load: () => import("./subjects.js") },
+  { path: "privacy", key: "nav.privacy", permission: "view_records", load: () => import("./privacy.js") },
 ];
 
 const root = document.getElementById("app");
