@@ -20,6 +20,8 @@ from vigil.context import SiteContext
 from vigil.errors import ConflictError, ValidationError
 from vigil.filings import document
 from vigil.filings.submission import (
+    FILE_PART_BYTES,
+    MSG_FILE,
     MSG_SUBMITTED,
     MUST_NOT_USE_ZH,
     acceptance,
@@ -81,11 +83,17 @@ def test_the_document_is_signed_and_references_its_files(site: SiteContext) -> N
     hotel(site)
     pin_bureau(site)
     done = submit(site, ADMIN, attach=ALL_ITEMS)
-    [(msg_id, msg_type, raw)] = outbox(site)
-    assert (msg_id, msg_type) == (done.message_id, MSG_SUBMITTED)
-    body = json.loads(raw)
-    doc = body["document"]
-    files = {h: base64.b64decode(b) for h, b in body["files"].items()}
+    queued = outbox(site)
+    # the seven files first (six attached, the form PDF), then the document, in that order
+    assert [t for _, t, _ in queued] == [MSG_FILE] * 7 + [MSG_SUBMITTED]
+    (msg_id, _, raw) = queued[-1]
+    assert msg_id == done.message_id
+    doc = json.loads(raw)["document"]
+    files = {}
+    for _, _, part in queued[:-1]:
+        p = json.loads(part)
+        assert (p["part"], p["parts"]) == (1, 1)
+        files[p["sha256"]] = base64.b64decode(p["data"])
     site_pem = doc["signature"]["public_key_pem"]
     assert document.verify_document(doc, public_key_pem=site_pem, files=files) == []
     assert document.document_sha256(doc) == done.document_sha256
@@ -230,3 +238,31 @@ def test_camera_types_are_counted_where_recorded(site: SiteContext) -> None:
     doc = version_document(site, done.filing_uuid, 1)
     assert doc["n14"]["camera_types"] == {"dome": 1, "not_recorded": 1}
     assert doc["n14"]["cameras_by_location_type"] == {"entrance": 1, "lobby": 1}
+
+
+def test_a_large_file_travels_in_parts_and_is_sent_once(site: SiteContext) -> None:
+    hotel(site)
+    key = pin_bureau(site)
+    big = b"%PDF-1.4 " + bytes(range(256)) * (FILE_PART_BYTES // 256 * 2 + 10)
+    first = submit(site, ADMIN, attach={**ALL_ITEMS, "design_plan": (big, "设计方案.pdf")})
+    parts = [json.loads(b) for _, t, b in outbox(site) if t == MSG_FILE]
+    big_sha = hashlib.sha256(big).hexdigest()
+    mine = sorted((p["part"], p["parts"]) for p in parts if p["sha256"] == big_sha)
+    assert mine == [(1, 3), (2, 3), (3, 3)]
+    data = b"".join(base64.b64decode(p["data"]) for p in sorted(
+        (p for p in parts if p["sha256"] == big_sha), key=lambda p: p["part"]))  # fmt: skip
+    assert data == big
+    bureau_says(site, key, "filing.returned", {
+        "filing": first.filing_uuid, "version": 1, "reasons": ["经办人身份证件不清晰"],
+    })  # fmt: skip
+    before = len(outbox(site))
+    submit(site, ADMIN, attach={"handler_id": (b"\xff\xd8\xff\xe0 clearer", "id.jpg")})
+    sent = [(t, json.loads(b)) for _, t, b in outbox(site)[before:]]
+    # only the new ID scan and the new form PDF (unless byte-identical) travel, then the
+    # document; the large plan, sent with version 1, does not
+    new_id = hashlib.sha256(b"\xff\xd8\xff\xe0 clearer").hexdigest()
+    form_sha = sent[-1][1]["document"]["form_pdf"]["sha256"]
+    assert sent[-1][0] == MSG_SUBMITTED
+    assert {t for t, _ in sent[:-1]} == {MSG_FILE}
+    assert new_id in {b["sha256"] for _, b in sent[:-1]}
+    assert {b["sha256"] for _, b in sent[:-1]} <= {new_id, form_sha}

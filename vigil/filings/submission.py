@@ -41,6 +41,9 @@ from vigil.records.attachments import AttachmentView
 from vigil.text import check_text
 
 MSG_SUBMITTED = "filing.submitted"
+MSG_FILE = "filing.file"
+FILE_PART_BYTES = 2 * 1024 * 1024
+"""A file travels in parts of at most 2 MiB (base64: under 3 MiB, within a link message)."""
 MSG_ACCEPTED = "filing.accepted"
 MSG_RETURNED = "filing.returned"
 MSG_ACCEPTANCE = "acceptance.recorded"
@@ -68,6 +71,24 @@ class Submitted:
             "message_id": self.message_id,
             "changes": self.changes,
         }
+
+
+def file_parts(sha256: str, data: bytes) -> list[dict[str, Any]]:
+    """The `filing.file` message bodies that carry `data` (its SHA-256 `sha256`)."""
+    chunks = [data[i : i + FILE_PART_BYTES] for i in range(0, len(data), FILE_PART_BYTES)]
+    return [
+        {"sha256": sha256, "part": n, "parts": len(chunks), "bytes": len(data),
+         "data": base64.b64encode(chunk).decode("ascii")}
+        for n, chunk in enumerate(chunks, start=1)
+    ]  # fmt: skip
+
+
+def _sent_files(s: Session) -> set[str]:
+    """SHA-256 of every file a version submitted so far referenced (sent with it)."""
+    out: set[str] = set()
+    for raw in s.scalars(select(FilingVersion.document)):
+        out |= set(document.file_hashes(json.loads(raw)))
+    return out
 
 
 def _latest(s: Session) -> Filing | None:
@@ -165,12 +186,12 @@ def submit(
             )
         present = _present(s, values, previous_doc)
         for att_kind, att_id in (attached or {}).items():
-            row = s.get(Attachment, att_id)
-            if row is None or row.kind != att_kind:
+            att_row = s.get(Attachment, att_id)
+            if att_row is None or att_row.kind != att_kind:
                 raise ValidationError(
                     f"no {att_kind} attachment with id {att_id}", field=f"attached {att_kind}"
                 )
-            present[att_kind] = attachments.view(row)
+            present[att_kind] = attachments.view(att_row)
     required = document.required_attachments(law, str(values.get("builder")))
     given = {k: True for k in attach}
     missing = document.missing_attachments(required, {**present, **given})
@@ -198,11 +219,15 @@ def submit(
     files = {form_pdf.sha256: pdf}
     for att in present.values():
         files[att.sha256] = attachments.read(ctx, att.id)[1]
-    body = {
-        "document": doc,
-        "files": {h: base64.b64encode(data).decode("ascii") for h, data in files.items()},
-    }
     with ctx.sessions.begin() as s:
+        # The files go first, each in parts a link message can carry (in order, so the bureau
+        # has them when the document arrives); a file sent with an earlier version is not
+        # sent again.
+        sent = _sent_files(s)
+        for file_sha, data in files.items():
+            if file_sha not in sent:
+                for part in file_parts(file_sha, data):
+                    transport.send(s, ctx, MSG_FILE, part)
         row = s.scalars(select(Filing).where(Filing.uuid == filing_uuid)).first()
         if row is None:
             row = Filing(uuid=filing_uuid, kind=kind, state="submitted", version=version,
@@ -212,7 +237,7 @@ def submit(
         elif row.state != "returned" or row.version != version - 1:
             raise ConflictError("the filing changed meanwhile; submit again", field="filing")
         row.state, row.version, row.updated_us = "submitted", version, now
-        message_id = transport.send(s, ctx, MSG_SUBMITTED, body)
+        message_id = transport.send(s, ctx, MSG_SUBMITTED, {"document": doc})
         s.add(FilingVersion(filing_id=row.id, version=version, sha256=sha, submitted_us=now,
                             document=json.dumps(doc, ensure_ascii=False),
                             submitted_by=actor.name[:64], message_id=message_id))  # fmt: skip
