@@ -24,7 +24,7 @@ from vigil.errors import ValidationError
 #: Columns of `to_csv`, in order.
 CSV_COLUMNS = (
     "seq", "time", "actor", "role", "client", "action", "camera",
-    "from", "to", "purpose", "destination", "result", "detail",
+    "from", "to", "purpose", "destination", "caller_unit", "result", "detail",
 )  # fmt: skip
 
 
@@ -49,6 +49,8 @@ class AuditView:
     destination: str
     result: str
     detail: dict[str, Any]
+    caller_unit: str = ""
+    """The caller's unit of a review or retrieval (N16.2(3)), from `detail`."""
 
     def as_dict(self) -> dict[str, Any]:
         return {("from" if k == "from_" else k): v for k, v in asdict(self).items()}
@@ -67,6 +69,8 @@ def _detail(raw: str) -> dict[str, Any]:
 
 
 def view(entry: AuditEntry) -> AuditView:
+    detail = _detail(entry.detail)
+    unit = detail.get("caller_unit", "")
     return AuditView(
         seq=entry.seq,
         at_us=entry.at_us,
@@ -84,7 +88,8 @@ def view(entry: AuditEntry) -> AuditView:
         purpose=entry.purpose,
         destination=entry.destination,
         result=entry.result,
-        detail=_detail(entry.detail),
+        detail=detail,
+        caller_unit=unit if isinstance(unit, str) else "",
     )
 
 
@@ -197,7 +202,8 @@ def csv_chunks(entries: Iterable[AuditView], rows_per_chunk: int = 500) -> Itera
             [
                 e.seq, e.time, _cell(e.actor), e.actor_role, _cell(e.client_addr), e.action,
                 _cell(e.camera_name) or ("" if e.camera_id is None else str(e.camera_id)),
-                e.from_, e.to, _cell(e.purpose), _cell(e.destination), e.result,
+                e.from_, e.to, _cell(e.purpose), _cell(e.destination), _cell(e.caller_unit),
+                e.result,
                 json.dumps(e.detail, sort_keys=True, ensure_ascii=False),
             ]
         )  # fmt: skip

@@ -64,6 +64,7 @@ def list_cmd(
     for e in entries:
         span = f"{e.from_} – {e.to}" if e.from_ or e.to else ""
         why = f"{e.purpose} → {e.destination}" if e.purpose or e.destination else ""
+        why += f" ({e.caller_unit})" if e.caller_unit else ""
         colour = "green" if e.result == "ok" else "yellow"
         who = f"{e.actor} ({e.actor_role})" if e.actor_role else e.actor
         # Purposes and destinations are people's words: printed as written, never as markup.

@@ -23,7 +23,8 @@ from vigil.export.package import export_clip, verify_export
 
 _USAGE = "CAMERA --from ISO --to ISO --purpose TEXT --destination TEXT -o FILE | verify FILE"
 _SUBCOMMAND = "vigil.export.subcommand"
-_EXPORT_OPTIONS = ("--from", "--to", "--purpose", "--destination", "-o", "--output")
+_EXPORT_OPTIONS = ("--from", "--to", "--purpose", "--destination", "-o", "--output",
+                   "--caller-unit")  # fmt: skip
 
 
 class _ExportGroup(TyperGroup):
@@ -94,6 +95,13 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The .mp4 or .zip to write.")
     ] = None,
+    caller_unit: Annotated[
+        str | None,
+        typer.Option(
+            "--caller-unit",
+            help="The caller's unit (N16.2(3), registered); default: the site's own unit.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Copy [--from, --to) of CAMERA to FILE by stream copy, with a signed manifest."""
@@ -118,7 +126,7 @@ def export(
         task = bar.add_task("export", total=1.0)
         result = export_clip(
             site, camera, from_us, to_us, purpose=purpose or "", destination=destination or "",
-            actor=cli_actor(), out=output,
+            actor=cli_actor(), out=output, caller_unit=caller_unit,
             progress=lambda f: bar.update(task, completed=f),
         )  # fmt: skip
     if as_json:

@@ -66,6 +66,7 @@ class Job:
     finished_us: int | None = None
     bytes: int = 0
     removed: str = ""  # why the package was removed (downloaded, expired)
+    caller_unit: str = ""  # the caller's unit (N16.2(3)), registered with each download
 
     def save(self) -> None:
         """Write the job's record beside its package (state, not progress)."""

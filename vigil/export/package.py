@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
+from vigil.audit.caller import caller_unit as caller_unit_of
 from vigil.audit.log import record
 from vigil.clock import US_PER_S, us_to_iso
 from vigil.context import SiteContext
@@ -162,6 +163,7 @@ def export_clip(
     out: Path,
     progress: ProgressFn | None = None,
     client_addr: str = "",
+    caller_unit: str | None = None,
 ) -> ExportResult:
     """Copy [from_us, to_us) of `camera` to `out` (.mp4 with side files, or .zip).
 
@@ -177,18 +179,21 @@ def export_clip(
         "purpose": printable((purpose or "").strip())[:MAX_TEXT_CHARS],
         "destination": printable((destination or "").strip())[:MAX_TEXT_CHARS],
         "client_addr": client_addr[:64],
+        # N16.2(3): the caller's unit; None is the site's own (its profile's unit name).
+        "caller_unit": printable((caller_unit if caller_unit is not None else "").strip())[:200],
     }  # fmt: skip
     try:
         cam = _find_camera(ctx, camera)
         check_range(from_us, to_us)
         clean_purpose = check_text(purpose, "purpose")
         clean_destination = check_text(destination, "destination")
+        audit["caller_unit"] = unit = caller_unit_of(ctx, caller_unit)
         if not audit["actor"]:
             raise ValidationError("who makes the copy must be known", field="actor")
         _check_output(out)
         result = _make(
             ctx, cam, from_us, to_us, clean_purpose, clean_destination, str(audit["actor"]),
-            out, progress,
+            out, progress, caller_unit=unit,
         )  # fmt: skip
     except BaseException as exc:
         error = exc.describe() if isinstance(exc, VigilError) else f"{type(exc).__name__}: {exc}"
@@ -226,7 +231,8 @@ def _register(
             camera_id=cam.id if cam else None,
             camera_name=cam.name if cam else audit["camera_name"],
             from_us=audit["from_us"], to_us=audit["to_us"], purpose=audit["purpose"],
-            destination=audit["destination"], detail=detail,
+            destination=audit["destination"],
+            detail={**detail, "caller_unit": audit.get("caller_unit", "")},  # N16.2(3)
         )  # fmt: skip
 
 
@@ -336,7 +342,7 @@ def _hash_file(path: Path, advance: Callable[[int], None]) -> str:
 
 def _make(
     ctx: SiteContext, cam: Camera, from_us: int, to_us: int, purpose: str, destination: str,
-    actor: str, out: Path, progress: ProgressFn | None,
+    actor: str, out: Path, progress: ProgressFn | None, caller_unit: str = "",
 ) -> ExportResult:  # fmt: skip
     segs, gaps = _material(ctx, cam, from_us, to_us)
     sources = _sources(ctx, segs)
@@ -366,7 +372,7 @@ def _make(
             )
     manifest = manifest_draft(
         ctx, cam, [segs[i] for i in used], gaps, pieces, from_us, to_us, purpose, destination,
-        actor,
+        actor, caller_unit,
     )  # fmt: skip
     video_name, targets = output_names(out)
     work = out.parent / f".{out.name}.{secrets.token_hex(4)}.d"

@@ -77,6 +77,7 @@ def chain_proof(ctx: SiteContext, chain: str, lo: int, hi: int) -> em.ManifestCh
 def manifest_draft(
     ctx: SiteContext, cam: Camera, segs: Sequence[Segment], gaps: Sequence[Gap],
     pieces: Sequence[Piece], from_us: int, to_us: int, purpose: str, destination: str, actor: str,
+    caller_unit: str = "",
 ) -> em.ExportManifest:  # fmt: skip
     """Everything but the file: the act, the range, and the proof from chain and seals."""
     site = ctx.site()
@@ -126,6 +127,7 @@ def manifest_draft(
         "purpose": purpose,
         "destination": destination,
         "actor": actor,
+        "caller_unit": caller_unit,  # N16.2(3)
         "created_us": now_us,
         "created": us_to_iso(now_us),
         "method": "stream copy of whole fragments of the originals; starts at the keyframe at "

@@ -54,6 +54,7 @@ def _json(e: Any) -> dict[str, Any]:
         "to": us_to_iso(e.to_us) if e.to_us else None,
         "purpose": e.purpose,
         "destination": e.destination,
+        "caller_unit": e.caller_unit,
         "result": e.result,
         "detail": e.detail,
     }

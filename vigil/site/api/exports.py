@@ -25,6 +25,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
+from vigil.audit.caller import caller_unit
 from vigil.cameras import CameraRegistry
 from vigil.errors import VigilError
 from vigil.export import jobs as export_jobs
@@ -43,6 +44,10 @@ class ExportRequest(BaseModel):
     to: str = Field(description="ISO 8601 end.")
     purpose: str = Field("", description="Why the material is copied (A17.2(2)).")
     destination: str = Field("", description="Where the copy goes (A17.2(2)).")
+    caller_unit: str | None = Field(
+        None,
+        description="The caller's unit (N16.2(3)); default: the site's own unit (profile).",
+    )
 
 
 def _jobs(request: Request) -> dict[str, Job]:
@@ -57,6 +62,7 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
     ctx = site(request)
     copy_refused(ctx, who.user.id)  # a data-subject viewing is open: viewing only (N21)
     purpose, destination = check_purpose(body.purpose, body.destination)
+    unit = caller_unit(ctx, body.caller_unit)
     start, end = check_range(body.from_, body.to, now_us=ctx.clock.now_us())
     cam = CameraRegistry(ctx).get(body.camera, include_removed=True)
     if not who.can(Permission.EXPORT, cam.id):
@@ -69,7 +75,7 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
     out_dir = ctx.home / "exports" / job_id
     out_dir.mkdir(parents=True)
     job = Job(job_id, who.user.id, cam.name, out_dir / f"{cam.name}-{start}.zip", cam.id,
-              start, end, purpose, destination)  # fmt: skip
+              start, end, purpose, destination, caller_unit=unit)  # fmt: skip
 
     def progress(fraction: float) -> None:
         job.progress = fraction
@@ -83,6 +89,7 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
                 end,
                 purpose=purpose,
                 destination=destination,
+                caller_unit=unit or None,  # None: the site's own (none recorded yet)
                 actor=who.user.username,
                 out=job.path,
                 progress=progress,
@@ -143,7 +150,7 @@ def download(job_id: str, request: Request, who: MayExport) -> FileResponse:
         to_us=job.to_us,
         purpose=job.purpose,
         destination=job.destination,
-        detail={"file": job.path.name, "sha256": job.sha256},
+        detail={"file": job.path.name, "sha256": job.sha256, "caller_unit": job.caller_unit},
     )
     ctx = site(request)
     # Runs only once the whole body has been sent: the package leaves with its downloader

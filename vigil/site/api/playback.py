@@ -1,8 +1,8 @@
 """Timeline playback straight from the recorded fragments (no re-encoding).
 
-Before anything plays, the caller states purpose and destination (A17.2(2)); the request
-is registered per camera, and a signed grant limits what may then be fetched to those
-cameras and that range.
+Before anything plays, the caller states purpose and destination (A17.2(2)) and their unit
+(N16.2(3), default the site's own); the request is registered per camera, and a signed
+grant limits what may then be fetched to those cameras and that range.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
+from vigil.audit.caller import caller_unit
 from vigil.cameras import CameraRegistry
 from vigil.clock import US_PER_S, parse_recording_instant
 from vigil.db.models import Segment
@@ -41,6 +42,10 @@ class PlaybackRequest(BaseModel):
     to: str = Field(description="ISO 8601 end.")
     purpose: str = Field("", description="Why the material is reviewed (A17.2(2)).")
     destination: str = Field("", description="Where the material goes (A17.2(2)).")
+    caller_unit: str | None = Field(
+        None,
+        description="The caller's unit (N16.2(3)); default: the site's own unit (profile).",
+    )
 
 
 def check_purpose(purpose: str, destination: str) -> tuple[str, str]:
@@ -73,6 +78,7 @@ def start_playback(body: PlaybackRequest, request: Request, who: MayPlayBack) ->
     """Register a playback (who, cameras, range, purpose, destination) and plan it."""
     ctx = site(request)
     purpose, destination = check_purpose(body.purpose, body.destination)
+    unit = caller_unit(ctx, body.caller_unit)
     start, end = check_range(body.from_, body.to, now_us=ctx.clock.now_us())
     reg = CameraRegistry(ctx)
     cams = [reg.get(name, include_removed=True) for name in body.cameras]
@@ -111,6 +117,7 @@ def start_playback(body: PlaybackRequest, request: Request, who: MayPlayBack) ->
             to_us=end,
             purpose=purpose,
             destination=destination,
+            detail={"caller_unit": unit},  # N16.2(3)
         )
     grant = grants.Grant(
         who.user.id, tuple(c.id for c in cams), start, end, ctx.clock.now_us() + grants.GRANT_TTL_US

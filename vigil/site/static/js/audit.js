@@ -8,7 +8,7 @@ import { cite, label, onLang, t } from "./i18n.js";
 import { isoUtc, parseInstant } from "./time.js";
 
 const ACTIONS = ["playback", "export", "download", "export_remove", "live_start", "live_end", "login", "logout"];
-const COLUMNS = ["seq", "time", "actor", "role", "client", "action", "camera", "range", "purpose", "destination", "result", "detail"];
+const COLUMNS = ["seq", "time", "actor", "role", "client", "action", "camera", "range", "purpose", "destination", "caller_unit", "result", "detail"];
 
 const DETAIL_CHARS = 90;
 // Entries per request; "older entries" fetches the page before the oldest shown, so the
@@ -96,6 +96,7 @@ export function mount(container) {
           h("td", { class: "nowrap" }, e.from ? `${e.from} – ${e.to || ""}` : ""),
           h("td", { dataset: { col: "purpose" } }, e.purpose || ""),
           h("td", { dataset: { col: "destination" } }, e.destination || ""),
+          h("td", { dataset: { col: "caller_unit" } }, e.caller_unit || ""),
           h("td", {}, e.result),
           detailCell(e.detail),
         ),

@@ -5,7 +5,7 @@
 import { API, get, post } from "./api.js";
 import { clear, field, fillError, h, showFormError } from "./dom.js";
 import { cite, label, onLang, t } from "./i18n.js";
-import { PURPOSE_ARTICLE } from "./purpose.js";
+import { CALLER_ARTICLE, PURPOSE_ARTICLE, callerUnitInput } from "./purpose.js";
 import { US, isoUtc, localText, nowUs, parseInstant } from "./time.js";
 
 const POLL_MS = 1000;
@@ -17,6 +17,7 @@ export function mount(container) {
   const to = h("input", { type: "text", testid: "export-to", value: localText(nowUs() - 60 * US, false) });
   const purpose = h("input", { type: "text", maxlength: 500, testid: "export-purpose", i18nPlaceholder: "dlg.purpose.placeholder" });
   const destination = h("input", { type: "text", maxlength: 500, testid: "export-destination", i18nPlaceholder: "dlg.destination.placeholder" });
+  const callerUnit = callerUnitInput("export-caller-unit");
   const submit = h("button", { type: "submit", class: "primary", i18n: "ex.submit", testid: "export-submit" });
   const form = h(
     "form",
@@ -31,7 +32,9 @@ export function mount(container) {
       field("to", "ex.to", to, "ex.time.hint"),
       field("purpose", "ex.purpose", purpose),
       field("destination", "ex.destination", destination),
+      field("caller_unit", "field.caller_unit", callerUnit, "dlg.caller_unit.hint"),
     ),
+    h("p", { class: "article", testid: "export-caller-unit-article" }, cite(CALLER_ARTICLE)),
     h("div", { class: "error", hidden: true, dataset: { errorFor: "" }, testid: "export-error" }),
     h("div", { class: "actions" }, submit),
   );
@@ -48,6 +51,8 @@ export function mount(container) {
       purpose: purpose.value.trim(),
       destination: destination.value.trim(),
     };
+    // Left empty, the server registers the site's own unit (N16.2(3)).
+    if (callerUnit.value.trim()) values.caller_unit = callerUnit.value.trim();
     for (const name of ["from", "to"]) {
       if (values[name] === null) return showFormError(form, { message: t("pb.badtime"), field: name });
     }

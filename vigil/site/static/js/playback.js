@@ -165,7 +165,7 @@ export function mount(container) {
     const body = { cameras: [...selected], from: isoUtc(day), to: isoUtc(day + DAY_US) };
     const result = await askPurpose(last, (values) => post("/playback", { ...body, ...values }).then((r) => ({ ...r, ...values })));
     if (!result) return false;
-    last = { purpose: result.purpose, destination: result.destination };
+    last = { purpose: result.purpose, destination: result.destination, caller_unit: result.caller_unit || "" };
     session = { ...result, names: [...selected] };
     registered.textContent = t("pb.registered", last);
     buildPlayers();
