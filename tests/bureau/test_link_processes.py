@@ -204,18 +204,24 @@ def test_seals_made_while_the_bureau_is_down_arrive_exactly_once(
 def test_check_site_names_the_chain_and_seq_of_a_history_cut_and_resealed(
     tmp_path: Path, bureau: Bureau, database_url: str | None
 ) -> None:
-    with site_process(tmp_path / "a", database_url) as a:
+    # reports of two links per chain at most: the bureau pages through the chains
+    with site_process(tmp_path / "a", database_url, VIGIL_LINK_REPORT_LINKS="2") as a:
         join(a, bureau, bureau.invite("unit-a", "--division", "350102"))
         ctx = a.ctx()
         cam = CameraRegistry(ctx).add("gate", "rtsp://127.0.0.1:8554/gate")
         clips = make_clips(tmp_path, 6)
-        segs = commit_clips(ctx, cam.id, clips[:4], ctx.clock.now_us() - 60_000_000)
+        segs = commit_clips(ctx, cam.id, clips[:2], ctx.clock.now_us() - 60_000_000)
         seal_now(ctx)
-        wait_for(lambda: len(held(bureau)) >= 1 and all(
+        segs += commit_clips(ctx, cam.id, clips[2:4], segs[-1].end_us)
+        seal_now(ctx)
+        wait_for(lambda: len(held(bureau)) >= 2 and all(
             r.delivered_us for r in outbox_rows(a)), "the seal to reach the bureau")  # fmt: skip
-        ok = bureau.cli("check-site", "unit-a")
+        wait_for(lambda: any(r.msg_type == "site.address" and r.delivered_us
+                             for r in outbox_rows(a)), "the site's address")  # fmt: skip
+        ok = bureau.cli("check-site", "unit-a", "--json")
         assert ok.returncode == 0, ok.stdout + ok.stderr
-        assert "ok" in ok.stdout
+        report = json.loads(ok.stdout)
+        assert report["ok"] and report["chains"] == 2 and report["links_checked"] >= 3
         # the unit cuts segments 3 and 4 from its chain, records others in their place and
         # seals again with its own key: its own seals are consistent, the bureau's are not
         chain = f"camera:{cam.id}"

@@ -151,6 +151,24 @@ def _ask(ctx: BureauContext, unit: Unit, me: str, wanted: dict[str, int]) -> dic
     return dict(env.body)
 
 
+def _links(ctx: BureauContext, unit: Unit, me: str, wanted: dict[str, int]) -> dict[str, list[Any]]:
+    """Every link of each wanted chain from its seq to the unit's head: a report carries a
+    bounded number per chain, so the bureau asks again from where one stopped."""
+    chains: dict[str, list[Any]] = {c: [] for c in wanted}
+    while wanted:
+        report = _ask(ctx, unit, me, wanted)
+        heads, got = report.get("heads", {}), report.get("chains", {})
+        more: dict[str, int] = {}
+        for chain in wanted:
+            links = list(got.get(chain, []))
+            chains[chain].extend(links)
+            head = int(heads.get(chain, {}).get("seq", 0))
+            if links and int(links[-1][0]) < head:
+                more[chain] = int(links[-1][0]) + 1
+        wanted = more
+    return chains
+
+
 def _check_chain(
     chain: str, held: list[tuple[int, str, int]], links: list[Any], result: CheckResult
 ) -> None:
@@ -225,10 +243,9 @@ def check_site(ctx: BureauContext, unit_name: str, *, actor: Actor) -> CheckResu
     result = CheckResult(unit_name, seals_held=count, chains=len(heads))
     try:
         if heads:
-            report = _ask(ctx, unit, me, {c: min(h)[0] for c, h in heads.items()})
-            chains = report.get("chains", {})
+            chains = _links(ctx, unit, me, {c: min(h)[0] for c, h in heads.items()})
             for chain, held in sorted(heads.items()):
-                _check_chain(chain, held, list(chains.get(chain, [])), result)
+                _check_chain(chain, held, chains.get(chain, []), result)
     except (PeerError, LinkRefused) as exc:
         _register(ctx, unit, result, actor, error=exc.describe())
         raise

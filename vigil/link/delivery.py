@@ -143,7 +143,7 @@ class LinkWorker:
     poll_s: float = 0.5
     #: Called every `tick_s` from the worker's thread (the site announces its address).
     tick: Callable[[], object] | None = None
-    tick_s: float = 5.0
+    tick_s: float = 1.0
     stop: threading.Event = field(default_factory=threading.Event)
     _wake: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None

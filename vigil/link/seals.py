@@ -11,6 +11,7 @@ with the unit's own key cannot pass.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import select
@@ -28,8 +29,12 @@ SEAL_MSG = "seal"
 QUERY_MSG = "chains.query"
 REPORT_MSG = "chains.report"
 QUERY_PATH = "/link/v1/query"
-#: Most links one report carries per chain; the bureau asks again from where it stopped.
-MAX_LINKS_PER_CHAIN = 100_000
+
+
+def max_links_per_chain() -> int:
+    """Most links one report carries per chain (VIGIL_LINK_REPORT_LINKS, default 100,000);
+    the bureau asks again from where a report stopped."""
+    return max(1, int(os.environ.get("VIGIL_LINK_REPORT_LINKS", 100_000)))
 
 
 def seal_message(seal: Seal) -> dict[str, Any]:
@@ -90,7 +95,7 @@ def answer_query(ctx: SiteContext, data: Any) -> dict[str, Any]:
                 select(ChainEntry.seq, ChainEntry.body, ChainEntry.chain_hash)
                 .where(ChainEntry.chain == chain, ChainEntry.seq >= first)
                 .order_by(ChainEntry.seq)
-                .limit(MAX_LINKS_PER_CHAIN)
+                .limit(max_links_per_chain())
             ).all()
             chains[chain] = [[int(seq), body, h] for seq, body, h in rows]
         me = side.identity(s)
