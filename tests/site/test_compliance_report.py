@@ -22,7 +22,7 @@ from tests.site.test_api import Served, login, served  # noqa: F401 (fixture)
 from vigil.audit.actor import Actor
 from vigil.audit.query import list_entries
 from vigil.cameras import CameraRegistry
-from vigil.clock import US_PER_DAY, FakeClock
+from vigil.clock import US_PER_DAY, FakeClock, local_date
 from vigil.compliance import build_report, report_bytes, verify_report
 from vigil.compliance.filing import filing_form, render_filing_pdf
 from vigil.compliance.pdf import render_report_pdf
@@ -34,6 +34,8 @@ from vigil.db.models import (
     DutyShift,
     MaintenanceContract,
     MaintenanceRecord,
+    PrivacyCheck,
+    PrivacyCheckPolicy,
     RoomEntry,
     SitePosition,
     SiteProfile,
@@ -180,6 +182,11 @@ def fill_records(ctx: SiteContext) -> None:
                 recorded_us=now,
             )
         )
+        # N8.2: the guest rooms were checked yesterday (monthly)
+        yesterday = date.fromordinal(local_date(now, ctx.settings.unit_tz).toordinal() - 1)
+        s.add(PrivacyCheckPolicy(id=1, places='["客房"]', updated_by="admin", updated_us=now))
+        s.add(PrivacyCheck(checked_on=yesterday.isoformat(), checked_by="王五", places='["客房"]',
+                           result="none_found", note="", recorded_by="admin", recorded_us=now))  # fmt: skip
         for kind in ("security_check", "emergency_plan", "drill"):
             s.add(
                 MaintenanceRecord(

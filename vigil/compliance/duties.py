@@ -27,6 +27,7 @@ from vigil.compliance.operation import (
     check_a17_2_2,
     check_a18_2,
 )
+from vigil.compliance.privacy import check_n8_2, check_n10
 from vigil.compliance.retention_purpose import check_retention
 from vigil.errors import RefusedByLawError, ValidationError
 from vigil.regulation.articles import ARTICLES
@@ -608,7 +609,9 @@ DUTIES: tuple[Duty, ...] = (
     Duty("A7", "Cameras at the key positions of the site's A7 categories", check_a7, ("N7.2",)),
     Duty("A7.2", "Key positions decided by the unit", check_a7_2),
     Duty("A8", "No camera at a private place", check_a8, ("N8",)),
+    Duty("N8.2", "Regular checks of the places where cameras are forbidden", check_n8_2),
     Duty("A9", "Built by the builder the law names", check_a9, ("N7.3", "N9.1")),
+    Duty("N10", "Prior consent of a nearby unit holding state secrets", check_n10),
     Duty("A11", "System put into use with the main works", check_a11),
     Duty("N11", "Built to standards; design, test and acceptance files kept", check_n11),
     Duty("A13.1", "Government-built system accepted before use", check_a13_1),

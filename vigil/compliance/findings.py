@@ -16,6 +16,8 @@ from vigil.compliance.evidence import (
     RoomFacts,
     StaffFacts,
 )
+from vigil.records.privacy_checks import CheckFacts
+from vigil.records.secret_consent import SecretStatus
 from vigil.regulation.articles import ARTICLES
 from vigil.regulation.rulesets import DEFAULT_JURISDICTION, LawInForce, law_in_force
 from vigil.storage.holds import Unpurposed
@@ -55,6 +57,10 @@ class Evidence:
     """Per camera, material past 30 days kept without a live recorded purpose (N17)."""
     live_holds: int = 0
     """Retention holds in force (`vigil.storage.holds`)."""
+    privacy: CheckFacts | None = None
+    """The regular checks of the N8 places (N8.2)."""
+    secret: SecretStatus | None = None
+    """Near a unit holding state secrets, and its consents (N10)."""
 
     @property
     def law_on_day(self) -> LawInForce:

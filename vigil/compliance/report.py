@@ -40,6 +40,7 @@ from vigil.db.models import AuditEntry
 from vigil.errors import ValidationError
 from vigil.integrity.chain import canonical_json
 from vigil.keys.signing import key_id, load_public_pem
+from vigil.records import privacy_checks, secret_consent
 from vigil.regulation.articles import ARTICLES
 from vigil.regulation.rulesets import DEFAULT_JURISDICTION, law_in_force
 from vigil.storage.holds import list_holds, unpurposed_material
@@ -103,6 +104,8 @@ def gather(
         law=law,
         unpurposed=tuple(unpurposed_material(ctx)),
         live_holds=len(list_holds(ctx, live_only=True)),
+        privacy=privacy_checks.facts(ctx),
+        secret=secret_consent.status(ctx),
     )
 
 

@@ -466,6 +466,8 @@ class CheckFacts:
     due_on: str | None
     checks: int
     pending_reports: int
+    policy_set: bool = False
+    """The unit has said which N8 places it manages (none is an answer too)."""
 
 
 def facts(ctx: SiteContext) -> CheckFacts:
@@ -477,4 +479,6 @@ def facts(ctx: SiteContext) -> CheckFacts:
             s.scalars(select(PrivacyReport.id).where(PrivacyReport.status == PENDING)).all()
         )
     due = next_due(policy, date.fromisoformat(last)).isoformat() if last else None
-    return CheckFacts(policy.places, policy.interval, last, due, count, pending)
+    return CheckFacts(
+        policy.places, policy.interval, last, due, count, pending, policy.updated_by is not None
+    )
