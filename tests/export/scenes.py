@@ -61,6 +61,9 @@ def render_plate(text: str, colour: str, w: int, h: int) -> np.ndarray:
     )  # fmt: skip
     font = _font(int(h * scale * 0.62))
     box = draw.textbbox((0, 0), text, font=font)
+    if box[2] - box[0] > w * scale * 0.9:  # eight characters: a narrower type, as on the plate
+        font = _font(int(h * scale * 0.62 * w * scale * 0.9 / (box[2] - box[0])))
+        box = draw.textbbox((0, 0), text, font=font)
     tw, th = box[2] - box[0], box[3] - box[1]
     draw.text(((w * scale - tw) / 2 - box[0], (h * scale - th) / 2 - box[1]), text, fill=ink,
               font=font)  # fmt: skip

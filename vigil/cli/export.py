@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
@@ -19,12 +19,19 @@ from vigil.cli.common import console, err_console, home, open_site, print_json
 from vigil.clock import parse_recording_instant, us_to_iso
 from vigil.context import NotInitialisedError, SiteContext
 from vigil.errors import ValidationError
-from vigil.export.package import export_clip, verify_export
+from vigil.export.package import export_clip
+from vigil.export.verify import verify_export_manifest
 
-_USAGE = "CAMERA --from ISO --to ISO --purpose TEXT --destination TEXT -o FILE | verify FILE"
+if TYPE_CHECKING:
+    from vigil.export.masking import MaskRequest
+
+_USAGE = (
+    "CAMERA --from ISO --to ISO --purpose TEXT --destination TEXT [--caller-unit TEXT] "
+    "-o FILE [--mask] | verify FILE"
+)
 _SUBCOMMAND = "vigil.export.subcommand"
-_EXPORT_OPTIONS = ("--from", "--to", "--purpose", "--destination", "-o", "--output",
-                   "--caller-unit")  # fmt: skip
+_EXPORT_OPTIONS = ("--from", "--to", "--purpose", "--destination", "-o", "--output", "--mask",
+                   "--mask-region", "--caller-unit")  # fmt: skip
 
 
 class _ExportGroup(TyperGroup):
@@ -64,7 +71,10 @@ export_app = typer.Typer(
     "and FILE.sha256 beside it; ending in .zip: the same files inside one zip. "
     "The video is a stream copy of the originals (never re-encoded), starting at the "
     "keyframe at or before --from. Every export is registered in the audit log with its "
-    "purpose and destination (A17.2(2)).",
+    "purpose and destination (A17.2(2)).\n\n"
+    "For publication (N22), --mask also writes FILE's stem + .masked.mp4: a derived copy with "
+    "faces, licence plates and every --mask-region pixelated, re-encoded with the same "
+    "timing; the signed manifest records how it was made and its SHA-256.",
 )
 
 
@@ -102,6 +112,23 @@ def export(
             help="The caller's unit (N16.2(3), registered); default: the site's own unit.",
         ),
     ] = None,
+    mask: Annotated[
+        bool,
+        typer.Option(
+            "--mask",
+            help="For publication (N22): also write a masked copy with faces and licence "
+            "plates pixelated; the original is unchanged.",
+        ),
+    ] = False,
+    mask_region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mask-region",
+            help="With --mask, a rectangle to pixelate too (a name, a business licence): "
+            "x,y,w,h in the source's pixels, or x,y,w,h@FROM-TO in seconds of the clip. "
+            "Repeatable.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Copy [--from, --to) of CAMERA to FILE by stream copy, with a signed manifest."""
@@ -115,6 +142,7 @@ def export(
         raise ValidationError("--to is required", field="to")
     if output is None:
         raise ValidationError("-o FILE (.mp4 or .zip) is required", field="output")
+    masking = _mask_request(mask, mask_region or [])
     site = open_site()
     now_us = site.clock.now_us()
     from_us = parse_recording_instant(from_, field="from", now_us=now_us)
@@ -126,7 +154,7 @@ def export(
         task = bar.add_task("export", total=1.0)
         result = export_clip(
             site, camera, from_us, to_us, purpose=purpose or "", destination=destination or "",
-            actor=cli_actor(), out=output, caller_unit=caller_unit,
+            actor=cli_actor(), out=output, mask=masking, caller_unit=caller_unit,
             progress=lambda f: bar.update(task, completed=f),
         )  # fmt: skip
     if as_json:
@@ -147,7 +175,32 @@ def export(
     for path in result.files:
         console.print(f"wrote {path}", highlight=False, soft_wrap=True)
     console.print(f"video SHA-256 {result.sha256}", highlight=False, soft_wrap=True)
+    if result.masked_name:
+        console.print(f"{_derived_line(result.manifest.get('derived') or {})}; SHA-256 "
+                      f"{result.masked_sha256}", highlight=False, soft_wrap=True)  # fmt: skip
     console.print(f"registered in the audit log as #{result.audit_seq}", highlight=False)
+
+
+def _mask_request(mask: bool, regions: list[str]) -> MaskRequest | None:
+    if not mask:
+        if regions:
+            raise ValidationError("marks a region of a copy for publication: add --mask",
+                                  field="mask_region", article="N22")  # fmt: skip
+        return None
+    from vigil.export.masking import MaskRequest, parse_regions  # PyAV and OpenCV: only here
+
+    return MaskRequest(regions=parse_regions(regions))
+
+
+def _derived_line(derived: dict[str, Any]) -> str:
+    boxes = derived.get("masked_boxes") or {}
+    return (
+        f"{(derived.get('file') or {}).get('name')} is a derived copy, masked for publication "
+        f"(N22), of {(derived.get('source') or {}).get('name')}, not the original: "
+        f"{derived.get('frames_masked')} of {derived.get('frames')} frames masked "
+        f"(face boxes {boxes.get('face', 0)}, plate boxes {boxes.get('plate', 0)}, marked "
+        f"regions {boxes.get('marked', 0)})"
+    )
 
 
 @export_app.command("verify")
@@ -165,14 +218,20 @@ def verify(
             site = SiteContext.open(home())
         except NotInitialisedError:
             site = None
-    problems = verify_export(file, site)
+    problems, manifest = verify_export_manifest(file, site)
+    derived = (manifest or {}).get("derived")
     checked = "its own files and this site's chain" if site else "its own files only"
     if as_json:
         out: dict[str, Any] = {"ok": not problems, "checked": checked, "problems": problems}
+        if derived:
+            out["derived"] = {k: derived[k] for k in ("file", "source", "frames",
+                                                      "frames_masked", "masked_boxes")}  # fmt: skip
         print_json(out)
     else:
         for p in problems:
             console.print(f"[red]FAIL[/red] {p}", highlight=False, soft_wrap=True)
+        if derived:
+            console.print(_derived_line(derived), highlight=False, soft_wrap=True)
         verdict = "[red]it does not hold[/red]" if problems else "[green]the export holds[/green]"
         console.print(f"{verdict} (checked with {checked})", highlight=False)
     raise typer.Exit(0 if not problems else 1)

@@ -75,7 +75,7 @@ class DetectorParams:
 # The plate colours in OpenCV's HSV (H 0-179): blue, yellow and new-energy green.
 _PLATE_COLOURS = {
     "blue": ((100, 110, 50), (128, 255, 255)),
-    "yellow": ((15, 110, 100), (34, 255, 255)),
+    "yellow": ((18, 140, 110), (34, 255, 255)),
     "green": ((38, 60, 90), (85, 255, 255)),
 }
 

@@ -67,6 +67,7 @@ class Job:
     bytes: int = 0
     removed: str = ""  # why the package was removed (downloaded, expired)
     caller_unit: str = ""  # the caller's unit (N16.2(3)), registered with each download
+    masked: bool = False  # the package holds a masked copy for publication (N22)
 
     def save(self) -> None:
         """Write the job's record beside its package (state, not progress)."""
@@ -100,6 +101,7 @@ class Job:
             "bytes": self.bytes,
             "finished": us_to_iso(self.finished_us) if self.finished_us else None,
             "removed": self.removed or None,
+            "masked": self.masked,
         }
 
 

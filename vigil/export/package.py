@@ -9,6 +9,10 @@ splices their fragments into one MP4 (`export_mp4`: no re-encoding), writes the 
 manifest and its side files (`export_manifest`), and registers the act in the audit log,
 also when it fails. `verify_export` checks an export with its own files only, and
 optionally against the site that made it.
+
+An export for publication (`mask`, N22) also writes `X.masked.mp4`, a derived copy with
+faces, plates and marked regions masked (`vigil.export.masking`), described in the
+signed manifest; the original beside it is the same stream copy as without `mask`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import select
 
@@ -50,6 +54,9 @@ from vigil.storage.files import durable_rename, fsync_dir
 from vigil.storage.fmp4 import Fmp4Error, read_layout
 from vigil.text import check_text as check_free_text
 from vigil.text import printable
+
+if TYPE_CHECKING:
+    from vigil.export.masking import MaskRequest
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +94,8 @@ class ExportResult:
     manifest_sha256: str
     manifest: em.ExportManifest = field(repr=False)
     audit_seq: int = 0  # the audit entry that registered the export
+    masked_name: str = ""  # the masked copy for publication (N22), if asked for
+    masked_sha256: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -163,9 +172,11 @@ def export_clip(
     out: Path,
     progress: ProgressFn | None = None,
     client_addr: str = "",
+    mask: MaskRequest | None = None,
     caller_unit: str | None = None,
 ) -> ExportResult:
-    """Copy [from_us, to_us) of `camera` to `out` (.mp4 with side files, or .zip).
+    """Copy [from_us, to_us) of `camera` to `out` (.mp4 with side files, or .zip); with
+    `mask`, also its masked copy for publication (N22).
 
     Registered in the audit log (action "export") whether it succeeds or fails.
     """
@@ -193,12 +204,15 @@ def export_clip(
         _check_output(out)
         result = _make(
             ctx, cam, from_us, to_us, clean_purpose, clean_destination, str(audit["actor"]),
-            out, progress, caller_unit=unit,
+            out, progress, mask, unit,
         )  # fmt: skip
     except BaseException as exc:
         error = exc.describe() if isinstance(exc, VigilError) else f"{type(exc).__name__}: {exc}"
+        failed: dict[str, Any] = {"file": out.name, "error": error}
+        if mask is not None:
+            failed["masked"] = True
         try:
-            _register(ctx, cam, audit, "failed", {"file": out.name, "error": error})
+            _register(ctx, cam, audit, "failed", failed)
         except Exception:
             log.exception("could not register the failed export in the audit log")
         raise
@@ -207,13 +221,26 @@ def export_clip(
             ctx, cam, audit, "ok",
             {"file": out.name, "video": result.video_name, "sha256": result.sha256,
              "bytes": result.bytes, "manifest_sha256": result.manifest_sha256,
-             "actual_from_us": result.actual_from_us, "actual_to_us": result.actual_to_us},
+             "actual_from_us": result.actual_from_us, "actual_to_us": result.actual_to_us,
+             **_masked_detail(result)},
         )  # fmt: skip
     except BaseException:
         for path in result.files:  # an unregistered copy must not remain (A17.2(2))
             path.unlink(missing_ok=True)
         raise
     return replace(result, audit_seq=seq)
+
+
+def _masked_detail(result: ExportResult) -> dict[str, Any]:
+    """For the register: a copy for publication (N22), its file and what it masks."""
+    derived = result.manifest.get("derived")
+    if not derived:
+        return {}
+    return {
+        "masked": True, "masked_file": result.masked_name, "masked_sha256": result.masked_sha256,
+        "masked_frames": derived["frames_masked"], "masked_boxes": derived["masked_boxes"],
+        "marked_regions": len(derived["regions"]),
+    }  # fmt: skip
 
 
 def _register(
@@ -342,7 +369,8 @@ def _hash_file(path: Path, advance: Callable[[int], None]) -> str:
 
 def _make(
     ctx: SiteContext, cam: Camera, from_us: int, to_us: int, purpose: str, destination: str,
-    actor: str, out: Path, progress: ProgressFn | None, caller_unit: str = "",
+    actor: str, out: Path, progress: ProgressFn | None, mask: MaskRequest | None = None,
+    caller_unit: str = "",
 ) -> ExportResult:  # fmt: skip
     segs, gaps = _material(ctx, cam, from_us, to_us)
     sources = _sources(ctx, segs)
@@ -357,10 +385,11 @@ def _make(
     zipped = out.suffix.lower() == ".zip"
     video_bytes = sources[used[0]].layout.init_size + sum(p.fragment.size for p in pieces)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _check_space(ctx, out.parent, video_bytes * (2 if zipped else 1) + (1 << 20))
+    copies = (2 if zipped else 1) * (2 if mask else 1)  # a masked copy: about as large
+    _check_space(ctx, out.parent, video_bytes * copies + (1 << 20))
     meter = _Progress(
         progress,
-        sum(segs[i].bytes for i in used) + video_bytes + (video_bytes if zipped else 0),
+        sum(segs[i].bytes for i in used) + video_bytes * (1 + (mask is not None)) * (1 + zipped),
     )
 
     # The originals must be exactly what the chain recorded before anything is copied.
@@ -375,6 +404,10 @@ def _make(
         actor, caller_unit,
     )  # fmt: skip
     video_name, targets = output_names(out)
+    derived_name = em.masked_name(video_name) if mask is not None else ""
+    if derived_name and not zipped:
+        targets.append(out.with_name(derived_name))
+        _check_output(out.with_name(derived_name))
     work = out.parent / f".{out.name}.{secrets.token_hex(4)}.d"
     work.mkdir()
     moved: list[Path] = []
@@ -391,6 +424,11 @@ def _make(
             f.flush()
             os.fsync(f.fileno())
         manifest["file"] = {"name": video_name, "bytes": sink.size, "sha256": sink.hexdigest()}
+        sums = [(sink.hexdigest(), video_name)]
+        if mask is not None:
+            manifest["derived"] = _masked_copy(work, video_name, derived_name, mask, meter,
+                                               video_bytes, sink.hexdigest())  # fmt: skip
+            sums.append((manifest["derived"]["file"]["sha256"], derived_name))
         body = canonical_json(manifest).encode("ascii")
         signature = ctx.signing_key.sign(body)
         bundle = {
@@ -398,16 +436,16 @@ def _make(
             video_name + em.SIGNATURE_SUFFIX: signature,
             video_name + em.PUBLIC_KEY_SUFFIX: ctx.site().public_key_pem.encode("ascii"),
             video_name + em.SUMS_SUFFIX: em.sha256sums(
-                [(sink.hexdigest(), video_name),
-                 (hashlib.sha256(body).hexdigest(), video_name + em.MANIFEST_SUFFIX)]
+                [*sums, (hashlib.sha256(body).hexdigest(), video_name + em.MANIFEST_SUFFIX)]
             ).encode("ascii"),
         }  # fmt: skip
         for name, data in bundle.items():
             (work / name).write_bytes(data)
+        derived = [derived_name] if derived_name else []
         if zipped:
-            _zip(work, [video_name, *bundle], out, meter.advance)
+            _zip(work, [video_name, *derived, *bundle], out, meter.advance)
         else:
-            for name in [*bundle, video_name]:  # the video last: it appears complete
+            for name in [*bundle, *derived, video_name]:  # the video last: it appears complete
                 durable_rename(work / name, out.parent / name)
                 moved.append(out.parent / name)
     except BaseException:
@@ -423,7 +461,33 @@ def _make(
         actual_from_us=pieces[0].start_us, actual_to_us=pieces[-1].end_us,
         segments=[segs[i].seq for i in used],
         manifest_sha256=hashlib.sha256(body).hexdigest(), manifest=manifest,
+        masked_name=derived_name,
+        masked_sha256=manifest["derived"]["file"]["sha256"] if derived_name else "",
     )  # fmt: skip
+
+
+def _masked_copy(
+    work: Path, video_name: str, derived_name: str, mask: MaskRequest, meter: _Progress,
+    video_bytes: int, source_sha256: str,
+) -> dict[str, Any]:  # fmt: skip
+    """Write the masked copy for publication (N22) beside the original in `work`; its
+    derivation for the manifest."""
+    from vigil.export.masking import mask_video  # PyAV and OpenCV: loaded only to mask
+
+    start = meter.done
+
+    def progress(fraction: float) -> None:
+        meter.report((start + fraction * video_bytes) / meter.total)
+
+    derivation = mask_video(work / video_name, work / derived_name, mask, progress=progress)
+    meter.advance(video_bytes)
+    digest = _hash_file(work / derived_name, lambda n: None)
+    return {
+        **derivation,
+        "source": {"name": video_name, "sha256": source_sha256},
+        "file": {"name": derived_name, "bytes": (work / derived_name).stat().st_size,
+                 "sha256": digest},
+    }  # fmt: skip
 
 
 class _HashingWriter:

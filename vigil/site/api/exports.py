@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from vigil.access.roles import Permission
 from vigil.audit.caller import caller_unit
 from vigil.cameras import CameraRegistry
-from vigil.errors import VigilError
+from vigil.errors import ValidationError, VigilError
 from vigil.export import jobs as export_jobs
 from vigil.export.jobs import JOB_ID, Job
 from vigil.records.subject_requests import copy_refused
@@ -48,6 +48,14 @@ class ExportRequest(BaseModel):
         None,
         description="The caller's unit (N16.2(3)); default: the site's own unit (profile).",
     )
+    mask: bool = Field(
+        False,
+        description="For publication (N22): the package also holds a masked copy with faces, "
+        "licence plates and mask_regions pixelated.",
+    )
+    mask_regions: list[str] = Field(
+        [], description="With mask: rectangles to pixelate too, x,y,w,h[@from-to] (N22)."
+    )
 
 
 def _jobs(request: Request) -> dict[str, Job]:
@@ -63,6 +71,7 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
     copy_refused(ctx, who.user.id)  # a data-subject viewing is open: viewing only (N21)
     purpose, destination = check_purpose(body.purpose, body.destination)
     unit = caller_unit(ctx, body.caller_unit)
+    masking = _mask_request(body.mask, body.mask_regions)
     start, end = check_range(body.from_, body.to, now_us=ctx.clock.now_us())
     cam = CameraRegistry(ctx).get(body.camera, include_removed=True)
     if not who.can(Permission.EXPORT, cam.id):
@@ -75,7 +84,8 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
     out_dir = ctx.home / "exports" / job_id
     out_dir.mkdir(parents=True)
     job = Job(job_id, who.user.id, cam.name, out_dir / f"{cam.name}-{start}.zip", cam.id,
-              start, end, purpose, destination, caller_unit=unit)  # fmt: skip
+              start, end, purpose, destination, caller_unit=unit,
+              masked=masking is not None)  # fmt: skip
 
     def progress(fraction: float) -> None:
         job.progress = fraction
@@ -90,6 +100,7 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
                 purpose=purpose,
                 destination=destination,
                 caller_unit=unit or None,  # None: the site's own (none recorded yet)
+                mask=masking,
                 actor=who.user.username,
                 out=job.path,
                 progress=progress,
@@ -114,6 +125,18 @@ def start_export(body: ExportRequest, request: Request, who: MayExport) -> dict[
     _jobs(request)[job_id] = job
     threading.Thread(target=run, name=f"export-{job_id[:8]}", daemon=True).start()
     return job.as_dict()
+
+
+def _mask_request(mask: bool, regions: list[str]) -> Any:
+    """The masking asked for (N22), its regions checked before the job starts."""
+    if not mask:
+        if regions:
+            raise ValidationError("regions are masked in a copy for publication: set mask",
+                                  field="mask_region", article="N22")  # fmt: skip
+        return None
+    from vigil.export.masking import MaskRequest, parse_regions  # PyAV and OpenCV: only here
+
+    return MaskRequest(regions=parse_regions(regions))
 
 
 def _own_job(request: Request, who: Principal, job_id: str) -> Job:

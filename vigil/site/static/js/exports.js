@@ -18,6 +18,10 @@ export function mount(container) {
   const purpose = h("input", { type: "text", maxlength: 500, testid: "export-purpose", i18nPlaceholder: "dlg.purpose.placeholder" });
   const destination = h("input", { type: "text", maxlength: 500, testid: "export-destination", i18nPlaceholder: "dlg.destination.placeholder" });
   const callerUnit = callerUnitInput("export-caller-unit");
+  // For publication (N22): a masked copy beside the original; regions one per line.
+  const mask = h("input", { type: "checkbox", testid: "export-mask" });
+  const maskRegions = h("textarea", { rows: 2, testid: "export-mask-regions", placeholder: "x,y,w,h@from-to", disabled: true });
+  mask.addEventListener("change", () => { maskRegions.disabled = !mask.checked; });
   const submit = h("button", { type: "submit", class: "primary", i18n: "ex.submit", testid: "export-submit" });
   const form = h(
     "form",
@@ -33,6 +37,8 @@ export function mount(container) {
       field("purpose", "ex.purpose", purpose),
       field("destination", "ex.destination", destination),
       field("caller_unit", "field.caller_unit", callerUnit, "dlg.caller_unit.hint"),
+      field("mask", "ex.mask", mask, "ex.mask.hint"),
+      field("mask_region", "ex.mask.regions", maskRegions, "ex.mask.regions.hint"),
     ),
     h("p", { class: "article", testid: "export-caller-unit-article" }, cite(CALLER_ARTICLE)),
     h("div", { class: "error", hidden: true, dataset: { errorFor: "" }, testid: "export-error" }),
@@ -53,6 +59,10 @@ export function mount(container) {
     };
     // Left empty, the server registers the site's own unit (N16.2(3)).
     if (callerUnit.value.trim()) values.caller_unit = callerUnit.value.trim();
+    if (mask.checked) {
+      values.mask = true;
+      values.mask_regions = maskRegions.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    }
     for (const name of ["from", "to"]) {
       if (values[name] === null) return showFormError(form, { message: t("pb.badtime"), field: name });
     }
@@ -78,7 +88,8 @@ export function mount(container) {
     const row = h(
       "div",
       { class: "card job", testid: `export-job-${job.id}`, dataset: { job: job.id } },
-      h("div", {}, h("strong", {}, job.camera), " ", h("span", { class: "hint" }, range), error),
+      h("div", {}, h("strong", {}, job.camera), " ", h("span", { class: "hint" }, range),
+        job.masked ? h("span", { class: "badge", i18n: "ex.masked", testid: "export-masked" }) : null, error),
       h("div", {}, progress, " ", state),
       link,
     );
