@@ -4,7 +4,9 @@ Removing a camera stops recording it but keeps its footage: A18(2) forbids delet
 originals inside retention, so its segments expire on the normal schedule.
 
 A camera may be registered with its location type and purpose (its siting); a place A8
-forbids is refused before anything is saved (`vigil.records.siting`).
+forbids is refused before anything is saved (`vigil.records.siting`). Its type (bullet,
+dome, PTZ, fisheye, other) is recorded for the filing: N14 files the number and types of
+cameras (`vigil.compliance.filing` counts them per type).
 
 Each change is registered in the audit log (A17.2(2)) in the transaction that makes it.
 """
@@ -31,6 +33,27 @@ from vigil.text import redact
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
+#: Camera types the filing counts (N14: "图像采集设备的数量、类型"): code -> (zh, en).
+CAMERA_TYPES: dict[str, tuple[str, str]] = {
+    "bullet": ("枪机", "bullet"),
+    "dome": ("球机", "dome"),
+    "ptz": ("云台", "PTZ"),
+    "fisheye": ("鱼眼", "fisheye"),
+    "other": ("其他", "other"),
+}
+TYPE_ARTICLE = "N14"
+
+
+def check_camera_type(value: object, *, field: str = "camera_type") -> str:
+    """A camera type code of `CAMERA_TYPES`, refused naming the field and citing N14."""
+    if not isinstance(value, str) or value.strip().lower() not in CAMERA_TYPES:
+        raise ValidationError(
+            f"must be one of {', '.join(CAMERA_TYPES)} (got {value!r})",
+            field=field,
+            article=TYPE_ARTICLE,
+        )
+    return value.strip().lower()
+
 
 @dataclass(frozen=True)
 class CameraView:
@@ -43,6 +66,8 @@ class CameraView:
     max_retention_days: int | None
     state: str
     created_us: int
+    camera_type: str | None = None
+    """N14's type (`CAMERA_TYPES`), None while not recorded."""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -57,6 +82,7 @@ def _view(cam: Camera) -> CameraView:
         cam.max_retention_days,
         cam.state,
         cam.created_us,
+        cam.camera_type,
     )
 
 
@@ -83,9 +109,11 @@ class CameraRegistry:
         *,
         location_type: str | None = None,
         purpose: str | None = None,
+        camera_type: str | None = None,
         by: Actor = SYSTEM,
     ) -> CameraView:
         check_name(name)
+        kind = check_camera_type(camera_type) if camera_type is not None else None
         clean_url = validate_camera_url(url)
         if retention_days is None:
             retention_days = self.ctx.settings.default_retention_days
@@ -114,12 +142,15 @@ class CameraRegistry:
                 max_retention_days=max_days,
                 state="active",
                 created_us=self.ctx.clock.now_us(),
+                camera_type=kind,
             )
             s.add(cam)
             s.flush()
             detail: dict[str, Any] = {"url": cam.url_redacted, "retention_days": days}
             if max_days is not None:
                 detail["max_retention_days"] = max_days
+            if kind is not None:
+                detail["camera_type"] = kind
             if location_type is not None:
                 new_siting(s, cam.id, location_type, purpose, cam.created_us)
                 detail |= {"location_type": location_type, "purpose": (purpose or "").strip()}
@@ -159,6 +190,19 @@ class CameraRegistry:
             cam.max_retention_days = max_days
             by.audit(s, self.ctx, "retention_change", camera_id=cam.id, camera_name=name,
                      detail={"from": before, "to": [days, max_days]})  # fmt: skip
+            return _view(cam)
+
+    def set_type(self, name: str, camera_type: str, *, by: Actor = SYSTEM) -> CameraView:
+        """Record the camera's type (N14: the filing states the types of cameras)."""
+        kind = check_camera_type(camera_type)
+        with self.ctx.sessions.begin() as s:
+            cam = s.scalar(select(Camera).where(Camera.name == name))
+            if cam is None:
+                raise NotFoundError(f"no camera named {name!r}", field="camera")
+            before = cam.camera_type
+            cam.camera_type = kind
+            by.audit(s, self.ctx, "camera_type", camera_id=cam.id, camera_name=name,
+                     detail={"from": before, "to": kind, "article": TYPE_ARTICLE})  # fmt: skip
             return _view(cam)
 
     def remove(self, name: str, *, by: Actor = SYSTEM) -> tuple[CameraView, int]:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from vigil.audit.actor import Actor
-from vigil.cameras import CameraRegistry
+from vigil.cameras import CameraRegistry, check_camera_type
 from vigil.cli.common import console, open_site, plain, print_json, read_upload
 from vigil.clock import us_to_iso
 from vigil.errors import ValidationError
@@ -17,13 +17,6 @@ from vigil.records import attachments, siting
 
 app = typer.Typer(help="Manage cameras.", no_args_is_help=True)
 
-RetentionOpt = Annotated[
-    int,
-    typer.Option(
-        "--retention-days",
-        help="Days the originals are kept; at least 30 (A17.2(3)).",
-    ),
-]
 MaxOpt = Annotated[
     int | None,
     typer.Option(
@@ -42,6 +35,10 @@ LocationOpt = Annotated[
     ),
 ]
 PurposeOpt = Annotated[str | None, typer.Option("--purpose", help="What the camera is for.")]
+TypeOpt = Annotated[
+    str | None,
+    typer.Option("--type", help="bullet, dome, ptz, fisheye or other (N14 files the types)."),
+]
 
 
 @app.command("add")
@@ -58,6 +55,7 @@ def add(
     max_retention_days: MaxOpt = None,
     location_type: LocationOpt = None,
     purpose: PurposeOpt = None,
+    camera_type: TypeOpt = None,
 ) -> None:
     """Register a camera (the password in the URL is stored encrypted)."""
     ctx = open_site()
@@ -68,6 +66,7 @@ def add(
         max_retention_days,
         location_type=location_type,
         purpose=purpose,
+        camera_type=camera_type,
         by=Actor.cli(),
     )
     where = f", sited at {location_type}" if location_type else ""
@@ -86,11 +85,11 @@ def list_(
     if as_json:
         print_json([c.as_dict() for c in cams])
         return
-    table = Table("name", "url", "retention (days)", "max (days)", "state", "added")
+    table = Table("name", "url", "type", "retention (days)", "max (days)", "state", "added")
     for c in cams:
         table.add_row(
-            c.name, c.url, str(c.retention_days), str(c.max_retention_days or "-"), c.state,
-            us_to_iso(c.created_us),
+            c.name, c.url, c.camera_type or "-", str(c.retention_days),
+            str(c.max_retention_days or "-"), c.state, us_to_iso(c.created_us),
         )  # fmt: skip
     console.print(table)
 
@@ -98,15 +97,32 @@ def list_(
 @app.command("set")
 def set_(
     name: str,
-    retention_days: RetentionOpt,
+    retention_days: Annotated[
+        int | None,
+        typer.Option(
+            "--retention-days", help="Days the originals are kept; at least 30 (A17.2(3))."
+        ),
+    ] = None,
     max_retention_days: MaxOpt = None,
+    camera_type: TypeOpt = None,
 ) -> None:
-    """Change a camera's retention (never below 30 days, A17.2(3))."""
-    cam = CameraRegistry(open_site()).set_retention(
-        name, retention_days, max_retention_days, by=Actor.cli()
-    )
+    """Change a camera's retention (never below 30 days, A17.2(3)) or its type (N14)."""
+    if retention_days is None and camera_type is None:
+        raise ValidationError("give --retention-days or --type", field="retention_days")
+    if max_retention_days is not None and retention_days is None:
+        raise ValidationError("give --retention-days with --max-retention-days",
+                              field="retention_days")  # fmt: skip
+    if camera_type is not None:
+        check_camera_type(camera_type)  # refused before anything changes
+    reg = CameraRegistry(open_site())
+    cam = reg.get(name)
+    if retention_days is not None:
+        cam = reg.set_retention(name, retention_days, max_retention_days, by=Actor.cli())
+    if camera_type is not None:
+        cam = reg.set_type(name, camera_type, by=Actor.cli())
     console.print(
-        f"{cam.name}: retention {cam.retention_days} d, max {cam.max_retention_days or '-'}"
+        f"{cam.name}: retention {cam.retention_days} d, max {cam.max_retention_days or '-'}, "
+        f"type {cam.camera_type or '-'}"
     )
 
 

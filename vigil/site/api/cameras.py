@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from vigil.access.roles import Permission
-from vigil.cameras import CameraRegistry
+from vigil.cameras import CameraRegistry, check_camera_type
 from vigil.clock import parse_recording_instant
+from vigil.errors import ValidationError
 from vigil.health.status import camera_states
 from vigil.site.api.common import actor_of
 from vigil.site.deps import ManagesCameras, Principal, SignedIn, site
@@ -28,11 +29,19 @@ class NewCamera(BaseModel):
         None, description="Where it looks: a key position (A7); places A8 forbids are refused."
     )
     purpose: str | None = Field(None, description="What the camera is for.")
+    camera_type: str | None = Field(
+        None, description="bullet, dome, ptz, fisheye or other (N14 files the types)."
+    )
 
 
 class RetentionChange(BaseModel):
-    retention_days: int = Field(description="At least 30 days (A17.2(3)).")
+    """Give the retention (with its optional maximum), the type, or both."""
+
+    retention_days: int | None = Field(None, description="At least 30 days (A17.2(3)).")
     max_retention_days: int | None = None
+    camera_type: str | None = Field(
+        None, description="bullet, dome, ptz, fisheye or other (N14 files the types)."
+    )
 
 
 def _visible(who: Principal, camera_id: int) -> bool:
@@ -61,6 +70,7 @@ def list_cameras(request: Request, who: SignedIn) -> list[dict[str, Any]]:
                 "url": cam.url if who.can(Permission.MANAGE_CAMERAS) else None,
                 "retention_days": cam.retention_days,
                 "max_retention_days": cam.max_retention_days,
+                "camera_type": cam.camera_type,
                 "state": rep.state if rep else "unknown",
                 "detail": rep.detail if rep else "",
                 "last_segment_end": rep.last_segment_end if rep else None,
@@ -85,6 +95,7 @@ def add_camera(body: NewCamera, request: Request, who: ManagesCameras) -> dict[s
         body.max_retention_days,
         location_type=body.location_type,
         purpose=body.purpose,
+        camera_type=body.camera_type,
         by=actor_of(who),
     )
     return cam.as_dict()
@@ -94,9 +105,20 @@ def add_camera(body: NewCamera, request: Request, who: ManagesCameras) -> dict[s
 def change_retention(
     name: str, body: RetentionChange, request: Request, who: ManagesCameras
 ) -> dict[str, Any]:
-    cam = CameraRegistry(site(request)).set_retention(
-        name, body.retention_days, body.max_retention_days, by=actor_of(who)
-    )
+    reg = CameraRegistry(site(request))
+    if body.retention_days is None and body.camera_type is None:
+        raise ValidationError("give retention_days or camera_type", field="retention_days")
+    if body.retention_days is None and body.max_retention_days is not None:
+        raise ValidationError("give it with max_retention_days", field="retention_days")
+    if body.camera_type is not None:
+        check_camera_type(body.camera_type)  # refused before anything changes
+    cam = reg.get(name)
+    if body.retention_days is not None:
+        cam = reg.set_retention(
+            name, body.retention_days, body.max_retention_days, by=actor_of(who)
+        )
+    if body.camera_type is not None:
+        cam = reg.set_type(name, body.camera_type, by=actor_of(who))
     return cam.as_dict()
 
 
