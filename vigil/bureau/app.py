@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 import vigil.bureau.seals  # noqa: F401  (registers the bureau's message handlers)
 from vigil import __version__
+from vigil.bureau import filings_api
 from vigil.bureau.accounts import (
     BureauRole,
     SignInError,
@@ -47,7 +48,7 @@ ALL_STAFF = frozenset(BureauRole)
 ALLOWED: dict[str, frozenset[BureauRole]] = {
     "GET /api/v1/me": ALL_STAFF,
     "GET /api/v1/units": ALL_STAFF,
-    "GET /api/v1/filings": ALL_STAFF,
+    **filings_api.ALLOWED,  # the register of filings, review, checks (vigil.bureau.filings)
 }
 
 
@@ -194,11 +195,7 @@ def create_app(ctx: BureauContext) -> FastAPI:
             ]
         }  # fmt: skip
 
-    @api.get("/filings")
-    def filings(who: StaffView = Depends(_staff("GET /api/v1/filings"))) -> dict[str, Any]:
-        """The register of filings (A13, N14): filled by the filing module."""
-        return {"filings": []}
-
+    filings_api.mount(api, _staff, ctx)
     app.include_router(api)
 
     @app.post("/link/v1/join", include_in_schema=False)

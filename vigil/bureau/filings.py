@@ -1,0 +1,372 @@
+"""The bureau's side of filings (A13.2, N14, A13.1): the register, the review, the on-site
+check.
+
+A unit's filing arrives over the link: its files first (`filing.file`, in parts), then the
+signed document (`filing.submitted`). The document is checked against the unit's pinned key
+and every file against its SHA-256 before it is registered; the on-site check falls due
+30 days after receipt (A13.2; a last day on a holiday moves to the next working day), where
+the law in force on the day of receipt asks for one.
+
+An officer (or the head) reviews the version received: accepts it, which numbers the
+receipt 备案回执 and sends `filing.accepted` to the unit, or returns it with reasons
+(`filing.returned`); the unit corrects and submits the next version. An inspector schedules
+the on-site check (on or before its last day) and records it. The acceptance 验收 of a
+government-built system is recorded here and sent to the unit (`acceptance.recorded`,
+A13.1). Every act is audited in the bureau's log in the transaction that makes it, with the
+message it sends.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vigil.audit.log import record
+from vigil.bureau.accounts import BureauRole, StaffView
+from vigil.bureau.context import BureauContext
+from vigil.bureau.db.models import Bureau, Unit
+from vigil.bureau.divisions import within
+from vigil.bureau.filings_models import BureauFiling, BureauFilingFile
+from vigil.bureau.link import linked_unit
+from vigil.clock import local_date
+from vigil.errors import ConflictError, NotFoundError, RefusedByLawError, ValidationError
+from vigil.filings import deadlines
+from vigil.filings.document import file_hashes, verify_document
+from vigil.filings.submission import (
+    MSG_ACCEPTANCE,
+    MSG_ACCEPTED,
+    MSG_FILE,
+    MSG_RETURNED,
+    MSG_SUBMITTED,
+)
+from vigil.link import handlers, outbox
+from vigil.link.envelope import Envelope
+from vigil.link.site_side import LINK_ACTOR
+from vigil.records.profile import parse_day
+from vigil.regulation.deadlines import DeadlineState
+from vigil.text import check_text
+
+BUREAU_TZ = ZoneInfo("Asia/Shanghai")
+"""The bureau's calendar: the days the law counts (receipt, check) are China's."""
+
+REVIEWERS = frozenset({BureauRole.OFFICER, BureauRole.HEAD})
+INSPECTORS = frozenset({BureauRole.INSPECTOR, BureauRole.OFFICER, BureauRole.HEAD})
+
+
+def _today(ctx: BureauContext) -> date:
+    return local_date(ctx.clock.now_us(), BUREAU_TZ)
+
+
+# --- receiving --------------------------------------------------------------------------------
+
+
+def _unit(session: Session, env: Envelope) -> Unit:
+    unit = linked_unit(session, env.sender)
+    if unit is None:
+        raise NotFoundError(f"{env.sender} is not a linked unit", field="sender")
+    return unit
+
+
+@handlers.handles("bureau", MSG_FILE)
+def receive_file(session: Session, ctx: Any, env: Envelope) -> None:
+    """Keep one part of a file a unit sends with its filing."""
+    unit = _unit(session, env)
+    b = env.body
+    sha, part, parts, data = b.get("sha256"), b.get("part"), b.get("parts"), b.get("data")
+    if not isinstance(sha, str) or len(sha) != 64:
+        raise ValidationError("a SHA-256 in hex", field="sha256")
+    if type(part) is not int or type(parts) is not int or not 1 <= part <= parts <= 64:
+        raise ValidationError("1 <= part <= parts <= 64", field="part")
+    if not isinstance(data, str):
+        raise ValidationError("base64 text", field="data")
+    known = session.scalar(
+        select(BureauFilingFile.id).where(
+            BureauFilingFile.unit_id == unit.id,
+            BureauFilingFile.sha256 == sha,
+            BureauFilingFile.part == part,
+        )
+    )
+    if known is None:
+        session.add(BureauFilingFile(unit_id=unit.id, sha256=sha, part=part, parts=parts,
+                                     data=data, received_us=ctx.clock.now_us()))  # fmt: skip
+
+
+def _files(session: Session, unit_id: int, hashes: Sequence[str]) -> dict[str, bytes]:
+    """The files of `hashes` as received (whole ones only)."""
+    out: dict[str, bytes] = {}
+    for sha in hashes:
+        rows = list(
+            session.scalars(
+                select(BureauFilingFile)
+                .where(BureauFilingFile.unit_id == unit_id, BureauFilingFile.sha256 == sha)
+                .order_by(BureauFilingFile.part)
+            )
+        )
+        if rows and len(rows) == rows[0].parts:
+            out[sha] = b"".join(base64.b64decode(r.data) for r in rows)
+    return out
+
+
+@handlers.handles("bureau", MSG_SUBMITTED)
+def receive_filing(session: Session, ctx: Any, env: Envelope) -> None:
+    """Register a version of a unit's filing once its signature and files check out."""
+    unit = _unit(session, env)
+    doc = env.body.get("document")
+    if not isinstance(doc, Mapping):
+        raise ValidationError("a filing message carries its document", field="document")
+    files = _files(session, unit.id, list(file_hashes(doc)))
+    problems = verify_document(doc, public_key_pem=unit.public_key_pem, files=files)
+    if doc.get("site", {}).get("site_uuid") != env.sender.removeprefix("site:"):
+        problems.append("other_site: the document names another site than its sender")
+    if problems:
+        raise ValidationError("the filing does not verify: " + "; ".join(problems),
+                              field="document", article="N14")  # fmt: skip
+    filing = doc["filing"]
+    filing_uuid, version = str(filing["uuid"]), int(filing["version"])
+    earlier = session.scalar(
+        select(BureauFiling).where(
+            BureauFiling.filing_uuid == filing_uuid, BureauFiling.version == version - 1
+        )
+    )
+    if version > 1 and (earlier is None or earlier.state != "returned"):
+        raise ConflictError(f"version {version} follows no returned version", field="version")
+    if earlier is not None:
+        earlier.state = "superseded"
+    now = ctx.clock.now_us()
+    received_on = local_date(now, BUREAU_TZ)
+    jurisdiction = str(doc.get("law", {}).get("jurisdiction") or "province")
+    due = deadlines.site_check_deadline(received_on, received_on, jurisdiction=jurisdiction)
+    sha = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+    row = BureauFiling(
+        unit_id=unit.id, filing_uuid=filing_uuid, version=version,
+        kind=str(filing.get("kind", "initial"))[:16], state="received",
+        document=json.dumps(doc, ensure_ascii=False), sha256=sha, jurisdiction=jurisdiction,
+        received_us=now, received_on=received_on.isoformat(),
+        check_due_on=due.due_date.isoformat() if due is not None else None,
+    )  # fmt: skip
+    session.add(row)
+    record(session, ctx, actor=LINK_ACTOR, action="filing_received",
+           detail={"unit": unit.name, "filing": filing_uuid, "version": version,
+                   "check_due_on": row.check_due_on, "message_id": env.id})  # fmt: skip
+
+
+# --- the officer's review ---------------------------------------------------------------------
+
+
+def _row(
+    s: Session, ctx: BureauContext, filing_uuid: str, version: int
+) -> tuple[BureauFiling, Unit]:
+    row = s.scalar(
+        select(BureauFiling).where(
+            BureauFiling.filing_uuid == filing_uuid, BureauFiling.version == version
+        )
+    )
+    unit = s.get(Unit, row.unit_id) if row is not None else None
+    bureau = s.scalar(select(Bureau))
+    if (
+        row is None
+        or unit is None
+        or bureau is None
+        or not within(bureau.division_code, unit.division_code)
+    ):
+        raise NotFoundError(f"no filing {filing_uuid} version {version}", field="filing")
+    return row, unit
+
+
+def _require(who: StaffView, roles: frozenset[BureauRole], what: str) -> None:
+    if who.role not in roles:
+        names = ", ".join(sorted(r.value for r in roles))
+        raise ConflictError(f"a {who.role.value} may not {what}; {names} may", field="role")
+
+
+def _receipt_number(s: Session, bureau: Bureau, on: date) -> str:
+    year = on.year
+    taken = s.scalar(select(func.count()).where(BureauFiling.receipt_on.like(f"{year}-%"))) or 0
+    return f"{bureau.division_code}备〔{year}〕{int(taken) + 1:04d}号"
+
+
+def accept(ctx: BureauContext, who: StaffView, filing_uuid: str, version: int) -> dict[str, Any]:
+    """Accept the version under review: number the receipt and send it to the unit."""
+    _require(who, REVIEWERS, "accept a filing")
+    today = _today(ctx)
+    with ctx.sessions.begin() as s:
+        row, unit = _row(s, ctx, filing_uuid, version)
+        if row.state != "received":
+            raise ConflictError(f"filing version {version} is {row.state}", field="version")
+        bureau = s.scalar(select(Bureau))
+        assert bureau is not None
+        number = _receipt_number(s, bureau, today)
+        row.state, row.decided_by, row.decided_us = "accepted", who.username, ctx.clock.now_us()
+        row.receipt_number, row.receipt_on = number, today.isoformat()
+        body = {"filing": filing_uuid, "version": version, "receipt_number": number,
+                "receipt_on": today.isoformat(), "officer": who.display_name or who.username,
+                "bureau": bureau.name}  # fmt: skip
+        msg = outbox.enqueue(s, ctx, MSG_ACCEPTED, body, to=unit.peer_id)
+        who.actor.audit(s, ctx, "filing_accept",
+                        detail={"unit": unit.name, "filing": filing_uuid, "version": version,
+                                "receipt_number": number, "message_id": msg})  # fmt: skip
+    return {**body, "message_id": msg}
+
+
+def return_filing(
+    ctx: BureauContext, who: StaffView, filing_uuid: str, version: int, reasons: Sequence[str]
+) -> dict[str, Any]:
+    """Return the version under review with its reasons; the unit corrects it."""
+    _require(who, REVIEWERS, "return a filing")
+    kept = [check_text(r, "reasons", max_chars=2000, multiline=True) for r in reasons]
+    if not kept:
+        raise ValidationError("name at least one reason", field="reasons")
+    with ctx.sessions.begin() as s:
+        row, unit = _row(s, ctx, filing_uuid, version)
+        if row.state != "received":
+            raise ConflictError(f"filing version {version} is {row.state}", field="version")
+        row.state, row.decided_by, row.decided_us = "returned", who.username, ctx.clock.now_us()
+        row.reasons = json.dumps(kept, ensure_ascii=False)
+        body = {"filing": filing_uuid, "version": version, "reasons": kept,
+                "officer": who.display_name or who.username}  # fmt: skip
+        msg = outbox.enqueue(s, ctx, MSG_RETURNED, body, to=unit.peer_id)
+        who.actor.audit(s, ctx, "filing_return",
+                        detail={"unit": unit.name, "filing": filing_uuid, "version": version,
+                                "reasons": kept, "message_id": msg})  # fmt: skip
+    return {**body, "message_id": msg}
+
+
+def schedule_check(
+    ctx: BureauContext, who: StaffView, filing_uuid: str, version: int, planned_on: object
+) -> dict[str, Any]:
+    """Plan the on-site check, on or before its last day (A13.2)."""
+    _require(who, INSPECTORS, "schedule an on-site check")
+    day = parse_day(planned_on, "planned_on")
+    with ctx.sessions.begin() as s:
+        row, unit = _row(s, ctx, filing_uuid, version)
+        if day < date.fromisoformat(row.received_on):
+            raise ValidationError(f"{day} is before the filing was received ({row.received_on})",
+                                  field="planned_on")  # fmt: skip
+        if row.check_due_on is not None and day.isoformat() > row.check_due_on:
+            raise RefusedByLawError(
+                f"the on-site check is due by {row.check_due_on}, 30 days after the filing was "
+                f"received on {row.received_on}; {day} is too late",
+                field="planned_on", article="A13.2",
+            )  # fmt: skip
+        row.check_planned_on = day.isoformat()
+        who.actor.audit(s, ctx, "filing_check_plan",
+                        detail={"unit": unit.name, "filing": filing_uuid, "version": version,
+                                "planned_on": day.isoformat()})  # fmt: skip
+    return {"filing": filing_uuid, "version": version, "planned_on": day.isoformat()}
+
+
+def record_check(
+    ctx: BureauContext, who: StaffView, filing_uuid: str, version: int, checked_on: object,
+    result: str,
+) -> dict[str, Any]:  # fmt: skip
+    """Record the on-site check done (A13.2): when, by whom, what was found."""
+    _require(who, INSPECTORS, "record an on-site check")
+    day = parse_day(checked_on, "checked_on")
+    found = check_text(result, "result", max_chars=4000, multiline=True)
+    if day > _today(ctx):
+        raise ValidationError(f"{day} is later than today", field="checked_on")
+    with ctx.sessions.begin() as s:
+        row, unit = _row(s, ctx, filing_uuid, version)
+        row.checked_on, row.check_by, row.check_result = day.isoformat(), who.username, found
+        who.actor.audit(s, ctx, "filing_check",
+                        detail={"unit": unit.name, "filing": filing_uuid, "version": version,
+                                "checked_on": day.isoformat(), "article": "A13.2"})  # fmt: skip
+    return {"filing": filing_uuid, "version": version, "checked_on": day.isoformat()}
+
+
+def record_acceptance(
+    ctx: BureauContext, who: StaffView, unit_name: str, accepted_on: object, result: str,
+    members: Sequence[str], documents: Sequence[str] = (),
+) -> dict[str, Any]:  # fmt: skip
+    """Record the acceptance 验收 of a government-built system and send it to the unit
+    (A13.1: until it passed, the system must not be put into use)."""
+    _require(who, REVIEWERS, "record an acceptance")
+    day = parse_day(accepted_on, "accepted_on")
+    if result not in ("passed", "failed"):
+        raise ValidationError("passed or failed", field="result", article="A13.1")
+    body = {"accepted_on": day.isoformat(), "result": result,
+            "members": [check_text(m, "members", max_chars=200) for m in members],
+            "documents": [check_text(d, "documents", max_chars=500) for d in documents],
+            "officer": who.display_name or who.username}  # fmt: skip
+    with ctx.sessions.begin() as s:
+        unit = s.scalar(select(Unit).where(Unit.name == unit_name))
+        bureau = s.scalar(select(Bureau))
+        if (
+            unit is None
+            or unit.peer_id is None
+            or bureau is None
+            or not within(bureau.division_code, unit.division_code)
+        ):
+            raise NotFoundError(f"no linked unit {unit_name!r}", field="unit")
+        msg = outbox.enqueue(s, ctx, MSG_ACCEPTANCE, body, to=unit.peer_id)
+        who.actor.audit(s, ctx, "acceptance_record",
+                        detail={"unit": unit.name, **body, "message_id": msg,
+                                "article": "A13.1"})  # fmt: skip
+    return {**body, "unit": unit_name, "message_id": msg}
+
+
+# --- the register -----------------------------------------------------------------------------
+
+
+def register(ctx: BureauContext) -> dict[str, Any]:
+    """The filings of this bureau's jurisdiction (newest first) with their check deadlines,
+    and the overdue lists: on-site checks past their last day (A13.2)."""
+    today = _today(ctx)
+    out = []
+    received: list[deadlines.ReceivedFiling] = []
+    with ctx.sessions() as s:
+        bureau = s.scalar(select(Bureau))
+        assert bureau is not None
+        units = {u.id: u for u in s.scalars(select(Unit))
+                 if within(bureau.division_code, u.division_code)}  # fmt: skip
+        rows = s.scalars(select(BureauFiling).order_by(BureauFiling.received_us.desc()))
+        for r in rows:
+            unit = units.get(r.unit_id)
+            if unit is None:
+                continue
+            doc = json.loads(r.document)
+            check = None
+            if r.check_due_on is not None:
+                st = deadlines.site_check_deadline(
+                    date.fromisoformat(r.received_on), today,
+                    checked_on=date.fromisoformat(r.checked_on) if r.checked_on else None,
+                    jurisdiction=r.jurisdiction,
+                )  # fmt: skip
+                if st is not None:
+                    check = {"due_on": st.due_date.isoformat(), "state": st.state.value,
+                             "days_left": st.days_left,
+                             "days_overdue": st.days_overdue}  # fmt: skip
+                if r.state != "superseded":
+                    received.append(deadlines.ReceivedFiling(
+                        unit.name, date.fromisoformat(r.received_on),
+                        date.fromisoformat(r.checked_on) if r.checked_on else None,
+                        r.jurisdiction))  # fmt: skip
+            out.append({
+                "unit": unit.name, "division_code": unit.division_code,
+                "filing": r.filing_uuid, "version": r.version, "kind": r.kind,
+                "state": r.state, "received_on": r.received_on, "received_us": r.received_us,
+                "decided_by": r.decided_by,
+                "reasons": json.loads(r.reasons) if r.reasons else [],
+                "receipt_number": r.receipt_number, "receipt_on": r.receipt_on,
+                "check": check, "check_planned_on": r.check_planned_on,
+                "checked_on": r.checked_on, "check_by": r.check_by,
+                "n14": doc.get("n14"), "articles": doc.get("articles"),
+                "attachments": [{"kind": a["kind"], "filename": a["filename"],
+                                 "sha256": a["sha256"], "asked_by": a.get("asked_by")}
+                                for a in doc.get("attachments", [])],
+            })  # fmt: skip
+    overdue = [
+        {"unit": o.unit, "what": o.what, "due_on": o.status.due_date.isoformat(),
+         "days_overdue": o.status.days_overdue, "articles": list(o.articles)}
+        for o in deadlines.overdue_checks(received, today)
+    ]  # fmt: skip
+    return {"today": today.isoformat(), "filings": out, "overdue_checks": overdue,
+            "due_states": [s.value for s in DeadlineState]}  # fmt: skip
