@@ -168,3 +168,18 @@ def test_a_consent_lapses_after_its_days(site: SiteContext, clock: FakeClock) ->
     with pytest.raises(RefusedByLawError) as refused:
         subject_requests.open_viewing(site, req.id, ADMIN, user_id=1, until_us=now)
     assert refused.value.article == "N21" and "lapsed" in refused.value.message
+
+
+def test_a_viewing_is_opened_in_the_console_not_with_an_api_token(served: Served) -> None:  # noqa: F811
+    from vigil.access.tokens import TokenStore
+
+    adm = login(served, "administrator")
+    req = ask(adm, served.rec_start_us, served.rec_end_us).json()
+    adm.post(f"{V}/subject-requests/{req['id']}/decision", json={"consent": True})
+    token, _ = TokenStore(served.ctx).create("monitor", "script", ["playback", "read"],
+                                             actor="test")  # fmt: skip
+    with httpx.Client(base_url=served.base, timeout=30) as client:
+        client.headers["Authorization"] = f"Bearer {token}"
+        r = client.post(f"{V}/subject-requests/{req['id']}/viewing")
+        assert r.status_code == 403 and "console" in r.text
+        assert client.get(f"{V}/subject-requests/{req['id']}").json()["state"] == "consented"
