@@ -3,6 +3,8 @@ hierarchy by division (A4), and its own hash-chained audit log of every act."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -31,7 +33,7 @@ def test_the_console_and_the_api_need_a_session(bureau: Bureau) -> None:
     assert r.status_code == 401
     assert httpx.get(bureau.server.url + "/api/v1/units", timeout=30).status_code == 401
     admin = signed_in(bureau, "admin", bureau.admin_password)
-    assert admin.get("/api/v1/filings").json() == {"filings": []}
+    assert admin.get("/api/v1/filings").json()["filings"] == []
     me = admin.get("/api/v1/me").json()
     assert (me["role"], me["division_code"]) == ("administrator", "350100")
     # a change without the session's CSRF token is refused
@@ -50,8 +52,9 @@ def test_every_role_reaches_the_routes_the_matrix_allows(bureau: Bureau, role: s
     mine = client.get("/api/v1/me").json()["role"]
     for route, roles in ALLOWED.items():
         method, path = route.split(" ")
-        allowed = mine in {r.value for r in roles}
-        assert (client.request(method, path).status_code == 200) == allowed, route
+        status = client.request(method, re.sub(r"\{[^}]+\}", "1", path), json={}).status_code
+        assert status != 401, route
+        assert (status != 403) == (mine in {r.value for r in roles}), (route, status)
     assert [r["role"] for r in audit_rows(bureau, "user_add")][-1] == mine
 
 

@@ -22,8 +22,10 @@ from vigil.cameras import CameraRegistry
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Seal, Segment
 from vigil.integrity.seal import seal_now
+from vigil.link import outbox
 from vigil.link.envelope import Envelope, new_id, sign
 from vigil.link.models import LinkBureau, LinkOutbox
+from vigil.link.seals import seal_message
 from vigil.link.site_side import SiteSide
 
 
@@ -239,3 +241,36 @@ def test_check_site_names_the_chain_and_seq_of_a_history_cut_and_resealed(
     assert f"chain {chain} seq 4" in bad.stdout and "FAILED" in bad.stdout
     checks = audit_rows(bureau, "check_site")
     assert [c["result"] for c in checks] == ["ok", "failed"]
+
+
+def test_a_message_refused_for_its_content_is_closed_and_the_queue_goes_on(
+    tmp_path: Path, bureau: Bureau, database_url: str | None
+) -> None:
+    with site_process(tmp_path / "a", database_url) as a:
+        join(a, bureau, bureau.invite("unit-a", "--division", "350102"))
+        ctx = a.ctx()
+        first = seal_now(ctx, only_if_changed=False)
+        assert first is not None
+        wait_for(lambda: first.id in held(bureau), "the first seal to be held")
+        # the unit signs another body under the id of a seal the bureau holds, and sends a
+        # type the bureau has no use for; then a genuine seal
+        body = json.loads(first.body)
+        body["heads"] = {}
+        forged_body = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        with ctx.sessions.begin() as s:
+            outbox.enqueue(s, ctx, "seal", {
+                **seal_message(first), "body": forged_body,
+                "signature_hex": ctx.signing_key.sign(forged_body.encode()).hex()})  # fmt: skip
+            outbox.enqueue(s, ctx, "no.such.type", {"x": 1})
+        last = seal_now(ctx, only_if_changed=False)
+        assert last is not None
+        wait_for(lambda: last.id in held(bureau), "the seal after the refused messages")
+        status = json.loads(a.cli("link", "status", "--json").stdout)["outbox"]
+        assert (status["depth"], status["refused"]) == (0, 2)
+        errors = [r.last_error for r in outbox_rows(a) if r.last_error]
+        assert "rejected" in errors[0] and "re-signed its history" in errors[0]
+        assert "unknown_type" in errors[1]
+        ctx.close()
+    assert held(bureau).count(first.id) == 1
+    reasons = [r["reason"] for r in audit_rows(bureau, "link_refused")]
+    assert reasons == ["rejected", "unknown_type"]

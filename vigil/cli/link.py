@@ -56,6 +56,7 @@ def link_status(ctx: Any) -> dict[str, Any]:
         "outbox": {
             "depth": st.depth,
             "delivered": st.delivered,
+            "refused": st.refused,
             "last_delivery_us": st.last_delivered_us,
             "oldest_waiting_us": st.oldest_waiting_us,
             "next_attempt_us": st.next_attempt_us,
@@ -78,7 +79,8 @@ def status(
         return
     b, box = data["bureau"], data["outbox"]
     console.print(f"bureau: {b['name']} ({b['division_code']}) at {b['url']}, unit {b['unit']}")
-    console.print(f"outbox: {box['depth']} waiting, {box['delivered']} delivered, last "
+    console.print(f"outbox: {box['depth']} waiting, {box['delivered']} delivered, "
+                  f"{box['refused']} refused by the bureau, last "
                   f"delivery {when(box['last_delivery_us'])}")  # fmt: skip
     if box["last_error"]:
         console.print(f"last error: {box['last_error']}")

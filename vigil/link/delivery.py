@@ -4,8 +4,11 @@ Per receiver only the oldest undelivered message is tried: while it fails nothin
 is sent, so messages arrive in the order they were queued. Each attempt signs the message
 afresh (same id, current time) and POSTs it to PEER/link/v1/inbox with the header
 `Idempotency-Key: <id>`. A 200 answer, or a 409 whose reason is "replayed" (the peer holds
-the message already: our earlier acknowledgement was lost), marks it delivered. Anything
-else keeps it queued and the next attempt waits 1, 2, 4 ... s up to VIGIL_LINK_RETRY_MAX_S
+the message already: our earlier acknowledgement was lost), marks it delivered. A refusal
+of the content itself (rejected, unknown_type, malformed: registered at the peer) closes it
+with the refusal as its last error, so one bad message cannot stop the queue. Anything
+else (unreachable, a 5xx, a refusal over keys, clocks or addressing) keeps it queued and
+the next attempt waits 1, 2, 4 ... s up to VIGIL_LINK_RETRY_MAX_S
 (default 300 s) with ±20 % jitter; the wait lives in the row, so it survives a restart.
 """
 
@@ -90,19 +93,29 @@ def deliver_pending(side: LinkSide, client: httpx.Client, *, limit: int = 1000) 
                 side.signing_key(),
                 Envelope(me, receiver, row.msg_type, row.msg_id, now_us, json.loads(row.body)),
             )
-            error = _post(client, peer.url, wire, row.msg_id)
-            if error is None:
-                _set(side, row.id, delivered_us=side.ctx.clock.now_us(), last_error="",
+            error, final = _post(client, peer.url, wire, row.msg_id)
+            if error is None or final:
+                # held by the peer, or refused for good (registered there): the queue goes on
+                _set(side, row.id, delivered_us=side.ctx.clock.now_us(), last_error=error or "",
                      attempts=row.attempts + 1)  # fmt: skip
-                delivered += 1
+                delivered += error is None
                 continue
             _fail(side, row, error, now_us)
             break
     return delivered
 
 
-def _post(client: httpx.Client, url: str, wire: dict[str, object], msg_id: str) -> str | None:
-    """None when the peer holds the message now; else what went wrong."""
+#: Refusals that another try cannot change (the content itself is refused): the message is
+#: closed with the refusal as its last error, so one bad message does not stop the queue.
+#: A refusal over keys, clocks or addressing is retried: re-enrolment or a clock fix heals it.
+FINAL_REFUSALS = frozenset({"rejected", "unknown_type", "malformed"})
+
+
+def _post(
+    client: httpx.Client, url: str, wire: dict[str, object], msg_id: str
+) -> tuple[str | None, bool]:
+    """(None, _) when the peer holds the message now; else what went wrong, and whether
+    the refusal is final."""
     try:
         resp = client.post(
             url.rstrip("/") + INBOX_PATH,
@@ -111,18 +124,19 @@ def _post(client: httpx.Client, url: str, wire: dict[str, object], msg_id: str) 
             timeout=_TIMEOUT_S,
         )
     except httpx.HTTPError as exc:
-        return f"unreachable: {type(exc).__name__}: {exc}"[:500]
+        return f"unreachable: {type(exc).__name__}: {exc}"[:500], False
     if resp.status_code == 200:
-        return None
+        return None, False
     try:
         answer = resp.json()
     except ValueError:
         answer = {}
     reason = answer.get("reason", "") if isinstance(answer, dict) else ""
     if resp.status_code == 409 and reason == "replayed":
-        return None
+        return None, False
     message = answer.get("message", "") if isinstance(answer, dict) else ""
-    return f"HTTP {resp.status_code} {reason}: {message}"[:500]
+    final = 400 <= resp.status_code < 500 and reason in FINAL_REFUSALS
+    return f"HTTP {resp.status_code} {reason}: {message}"[:500], final
 
 
 def _fail(side: LinkSide, row: object, error: str, now_us: int) -> None:

@@ -68,6 +68,7 @@ def enqueue(
 class OutboxStatus:
     depth: int  # messages not yet delivered
     delivered: int
+    refused: int  # closed because the peer refused their content for good
     last_delivered_us: int | None
     oldest_waiting_us: int | None
     last_error: str
@@ -80,12 +81,18 @@ def status(session: Session, side: LinkSide) -> OutboxStatus:
         select(func.count(), func.min(box.created_us)).where(box.delivered_us.is_(None))
     ).one()
     delivered, last = session.execute(
-        select(func.count(), func.max(box.delivered_us)).where(box.delivered_us.is_not(None))
+        select(func.count(), func.max(box.delivered_us)).where(
+            box.delivered_us.is_not(None), box.last_error == ""
+        )
     ).one()
+    refused = session.scalar(
+        select(func.count()).where(box.delivered_us.is_not(None), box.last_error != "")
+    )
     head = session.scalar(select(box).where(box.delivered_us.is_(None)).order_by(box.id).limit(1))
     return OutboxStatus(
         depth=int(depth),
         delivered=int(delivered),
+        refused=int(refused or 0),
         last_delivered_us=last,
         oldest_waiting_us=oldest,
         last_error=head.last_error if head is not None else "",
