@@ -3,6 +3,7 @@ reads them, bad input names the field and the article, each act is audited."""
 
 from __future__ import annotations
 
+from tests.site.rows_profile import HOTEL
 from tests.site.test_api import Served, login, served  # noqa: F401 (fixture)
 from vigil.audit.query import list_entries
 
@@ -43,3 +44,31 @@ def test_admin_sets_and_lifts_a_hold_over_http(served: Served) -> None:  # noqa:
         ("hold_lift", "administrator", "administrator"),
     ]
     assert entries[0].camera_name == "cam1" and entries[0].detail["reference"] == "E-2026-3"
+
+
+def test_jurisdiction_and_national_class_over_http(served: Served) -> None:  # noqa: F811
+    """`vigil site profile set --jurisdiction/--national-class`, over the web API: an
+    administrator only, refused naming the field, audited."""
+    admin = login(served, "administrator")
+    catalogue = admin.get("/api/v1/regulation/catalogue").json()
+    assert {j["code"] for j in catalogue["jurisdictions"]} == {"province", "national"}
+    assert "other_public_place" in {c["code"] for c in catalogue["national_classes"]}
+    assert admin.put("/api/v1/site/profile", json=HOTEL).status_code == 200
+    bad = admin.put("/api/v1/site/profile", json={"jurisdiction": "mars"})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "jurisdiction"
+    bad = admin.put("/api/v1/site/profile", json={"national_class": "castle"})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "national_class"
+    refused = login(served, "monitor").put(
+        "/api/v1/site/profile", json={"jurisdiction": "national"}
+    )
+    assert refused.status_code == 403
+    ok = admin.put("/api/v1/site/profile",
+                   json={"jurisdiction": "national", "national_class": "other_public_place"})  # fmt: skip
+    assert ok.status_code == 200
+    profile = ok.json()["profile"]
+    assert (profile["jurisdiction"], profile["national_class"]) == (
+        "national",
+        "other_public_place",
+    )
+    last = list_entries(served.ctx, action="profile_update")[-1]
+    assert last.actor == "administrator" and "jurisdiction" in str(last.detail)

@@ -21,8 +21,9 @@ router = APIRouter(tags=["holds"])
 
 class HoldBody(StrictBody):
     camera: str = Field(description="The camera whose material is kept.")
-    kind: str = Field(description="evidence (evidence hold), case (open case) or law.")
-    reference: str = Field(description="Case or evidence number; for `law`, the law's name.")
+    # Left out, kind and reference are refused by the domain, naming the field and N17.
+    kind: str = Field("", description="evidence (evidence hold), case (open case) or law.")
+    reference: str = Field("", description="Case or evidence number; for `law`, the law's name.")
     until: str | None = Field(None, description="Last day of the hold, YYYY-MM-DD; none: lifted.")
     from_: str | None = Field(
         None, alias="from", description="ISO 8601: keep only material from this instant."

@@ -1,6 +1,8 @@
 """The site profile, key positions, coverage, and the catalogue forms are built from.
 
-Reads need `view_records` (every role); changes need `manage_site` (administrators).
+Reads need `view_records` (every role); changes need `manage_site` (administrators), the
+jurisdiction profile and the national class (N7, N9) included; every change is audited
+(`profile_update`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from vigil.records.coverage import coverage
 from vigil.records.positions import PositionInput
 from vigil.records.profile import ATTACHMENT_FIELDS, PROJECT_KINDS, ProfileView
 from vigil.regulation import KEY_POSITIONS, LOCATION_TYPES, SITE_CATEGORIES, SITE_KINDS, Builder
+from vigil.regulation.rulesets import NATIONAL_CATEGORIES, PROFILES
 from vigil.site.api.common import RowId, actor_of, cite_attachment
 from vigil.site.deps import ManagesSite, ViewsRecords, site
 
@@ -49,6 +52,12 @@ class ProfileChange(BaseModel):
     design_plan_id: RowId | None = Field(None, description="Attachment id (A13.2).")
     test_report_id: RowId | None = Field(None, description="Attachment id (A13.2).")
     acceptance_report_id: RowId | None = Field(None, description="Attachment id (A13.2).")
+    jurisdiction: str | None = Field(
+        None, description="The jurisdiction profile: which laws apply from which day."
+    )
+    national_class: str | None = Field(
+        None, description="The site's national class (N7 place, or other_public_place, N9)."
+    )
 
 
 class PositionBody(BaseModel):
@@ -89,6 +98,11 @@ def catalogue(who: ViewsRecords) -> dict[str, Any]:
             for t in LOCATION_TYPES.values()
         ],
         "attachment_kinds": dict(KINDS),
+        "jurisdictions": [{"code": p.name, "en": p.title} for p in PROFILES.values()],
+        "national_classes": [
+            {"code": c.code, "article": c.article, "zh": c.zh, "en": c.en}
+            for c in NATIONAL_CATEGORIES.values()
+        ],
     }
 
 

@@ -9,6 +9,7 @@ import { clear, errorSlot, h, showFormError } from "./dom.js";
 import { cite, label, onLang, t } from "./i18n.js";
 import { dateInput, fileInput, fillSelect, fillSpecs, formError, holdUntil, inForm, onSubmit, readOnly, savedNote, select, specForm, text, valuesOf } from "./forms.js";
 import { articles, can, nameOf, section, table, verdict, withError } from "./records.js";
+import { holdsCard } from "./holds.js";
 
 export const PATHS = {
   catalogue: "/regulation/catalogue",
@@ -48,6 +49,8 @@ export function mount(container, { user }) {
   const siteKind = select("site-site_kind", []);
   const builder = select("site-builder", []);
   const projectKind = select("site-project_kind", []);
+  const jurisdiction = select("site-jurisdiction", []);
+  const nationalClass = select("site-national_class", []);
   const specs = [
     { name: "unit_name", key: "field.unit_name", input: text("site-unit_name", { maxlength: 200 }) },
     { name: "credit_code", key: "field.credit_code", input: text("site-credit_code", { maxlength: 18 }), hint: "site.credit.hint" },
@@ -65,6 +68,9 @@ export function mount(container, { user }) {
     { name: "filed_on", key: "field.filed_on", input: dateInput("site-filed_on") },
     { name: "main_works_started_on", key: "field.main_works_started_on", input: dateInput("site-main_works_started_on"), hint: "site.mainworks.hint" },
     { name: "main_works_in_use_on", key: "field.main_works_in_use_on", input: dateInput("site-main_works_in_use_on"), hint: "site.mainworks.hint" },
+    // Which laws apply from which day, and the site's class under N7/N9 (admin only, audited).
+    { name: "jurisdiction", key: "field.jurisdiction", input: jurisdiction, hint: "site.jurisdiction.hint" },
+    { name: "national_class", key: "field.national_class", input: nationalClass, hint: "site.national_class.hint" },
   ];
   const note = savedNote("site-profile-saved");
   const status = h("div", { class: "status-lines", testid: "site-status" });
@@ -104,6 +110,8 @@ export function mount(container, { user }) {
     fillSelect(builder, builders.map((b) => [b.code, b.zh || b.en ? `${nameOf(b, b.code)} (${b.code})` : t(`site.builder.${b.code}`)]), { value: builder.value || (profile && profile.builder) || "unit" });
     const kinds = (catalogue.project_kinds || []).map((k) => (typeof k === "string" ? { code: k } : k));
     fillSelect(projectKind, kinds.map((k) => [k.code, k.zh || k.en ? nameOf(k, k.code) : t(`site.project.${k.code}`)]), { value: projectKind.value || (profile && profile.project_kind) || "existing" });
+    fillSelect(jurisdiction, (catalogue.jurisdictions || []).map((j) => [j.code, `${j.code}: ${j.en}`]), { value: jurisdiction.value || (profile && profile.jurisdiction) || "province" });
+    fillSelect(nationalClass, (catalogue.national_classes || []).map((c) => [c.code, `${c.article} ${nameOf(c, c.code)}`]), { empty: "—", value: nationalClass.value || (profile && profile.national_class) || "" });
     showKind();
     showMainWorks();
   }
@@ -301,6 +309,7 @@ export function mount(container, { user }) {
   }
 
   const bureau = filingSection(user);
+  const holds = holdsCard(user);
   const filing = section(
     "site.filing.title",
     "site-filing",
@@ -318,6 +327,7 @@ export function mount(container, { user }) {
     section("site.cov.title", "site-coverage-card", articles("A7"), coverageBox, coverageError),
     filing,
     bureau.el,
+    holds.card,
   );
 
   async function loadProfile() {
@@ -358,5 +368,6 @@ export function mount(container, { user }) {
   return () => {
     stopLang();
     bureau.stop();
+    holds.stop();
   };
 }
