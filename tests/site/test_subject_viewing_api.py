@@ -71,6 +71,7 @@ def test_request_consent_view_only_the_consented_range_no_copy(served: Served) -
     assert r.status_code == 200, r.text
     viewing = r.json()
     assert viewing["viewing_only"] and list(viewing["cameras"]) == ["cam1"]
+    assert viewing["until_us"] <= served.ctx.clock.now_us() + 30 * 60 * US_PER_S
     assert [s["seq"] for s in viewing["cameras"]["cam1"]["segments"]] == [inside.seq]
     grant = viewing["grant"]
     media = mon.get(f"{V}/playback/{grant}/media/cam1/{inside.seq}")

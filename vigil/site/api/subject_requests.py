@@ -28,6 +28,12 @@ from vigil.storage.catalog import catalog
 
 router = APIRouter(prefix="/subject-requests", tags=["subject-requests"])
 
+VIEWING_GRANT_US = 30 * 60 * 1_000_000
+"""A viewing's playback grant lasts 30 minutes (at most to the consent's end); opening the
+viewing again renews it, registered anew. A grant cannot be withdrawn, so this bounds what
+a closed viewing's grant still fetches (and only for its operator, who holds the playback
+right on those cameras anyway)."""
+
 
 class NewRequest(StrictBody):
     requester_name: str = Field(description="Who asks to view.")
@@ -117,7 +123,7 @@ def open_viewing(request_id: RowId, request: Request, who: MayPlayBack) -> dict[
             raise HTTPException(403, f"your account may not play back {name}")
     now = ctx.clock.now_us()
     viewing = records.open_viewing(ctx, request_id, actor_of(who), user_id=who.user.id,
-                                   until_us=now + grants.GRANT_TTL_US)  # fmt: skip
+                                   until_us=now + VIEWING_GRANT_US)  # fmt: skip
     plans: dict[str, Any] = {}
     for _cam_id, name in viewing.cameras:
         cat = catalog(ctx, name, viewing.from_us, viewing.to_us)
