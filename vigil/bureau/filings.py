@@ -363,10 +363,61 @@ def register(ctx: BureauContext) -> dict[str, Any]:
                                  "sha256": a["sha256"], "asked_by": a.get("asked_by")}
                                 for a in doc.get("attachments", [])],
             })  # fmt: skip
-    overdue = [
-        {"unit": o.unit, "what": o.what, "due_on": o.status.due_date.isoformat(),
-         "days_overdue": o.status.days_overdue, "articles": list(o.articles)}
-        for o in deadlines.overdue_checks(received, today)
-    ]  # fmt: skip
-    return {"today": today.isoformat(), "filings": out, "overdue_checks": overdue,
-            "due_states": [s.value for s in DeadlineState]}  # fmt: skip
+        systems = _systems(s, units)
+        filed_units = {u.name for u in units.values() if any(r["unit"] == u.name for r in out)}
+        not_filed = sorted(u.name for u in units.values()
+                           if u.state == "linked" and u.name not in filed_units)  # fmt: skip
+
+    def line(o: deadlines.Overdue) -> dict[str, Any]:
+        return {"unit": o.unit, "what": o.what, "due_on": o.status.due_date.isoformat(),
+                "days_overdue": o.status.days_overdue, "articles": list(o.articles),
+                "rule_zh": o.rule_zh}  # fmt: skip
+
+    return {
+        "today": today.isoformat(),
+        "filings": out,
+        "overdue_checks": [line(o) for o in deadlines.overdue_checks(received, today)],
+        "overdue_filings": [line(o) for o in deadlines.overdue_filings(systems, today)],
+        "not_filed": not_filed,
+        "due_states": [st.value for st in DeadlineState],
+    }
+
+
+def _day(dates: Mapping[str, Any], name: str) -> date | None:
+    value = dates.get(name)
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _systems(s: Session, units: Mapping[int, Unit]) -> list[deadlines.RegisteredSystem]:
+    """Each unit's system as its first filing states it, with the day it counts as filed
+    (`deadlines.counted_filing_day`: a returned filing not yet re-submitted is no filing)."""
+    out = []
+    for unit in units.values():
+        rows = list(
+            s.scalars(
+                select(BureauFiling)
+                .where(BureauFiling.unit_id == unit.id, BureauFiling.kind == "initial")
+                .order_by(BureauFiling.received_us)
+            )
+        )
+        if not rows:
+            continue
+        history: list[tuple[str, date]] = []
+        for r in rows:
+            history.append(("resubmitted" if r.version > 1 else "submitted",
+                            date.fromisoformat(r.received_on)))  # fmt: skip
+            if r.state in ("returned", "superseded", "accepted") and r.decided_us is not None:
+                decided = local_date(r.decided_us, BUREAU_TZ)
+                history.append(("accepted" if r.state == "accepted" else "returned", decided))
+        doc = json.loads(rows[-1].document)
+        dates, who = doc.get("dates", {}), doc.get("unit", {})
+        out.append(
+            deadlines.RegisteredSystem(
+                unit.name, str(who.get("builder") or "unit"),
+                delivered_on=_day(dates, "delivered_on"),
+                commissioned_on=_day(dates, "commissioned_on"),
+                filed_on=deadlines.counted_filing_day(history),
+                jurisdiction=rows[-1].jurisdiction,
+            )
+        )  # fmt: skip
+    return out
