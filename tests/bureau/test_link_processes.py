@@ -274,3 +274,36 @@ def test_a_message_refused_for_its_content_is_closed_and_the_queue_goes_on(
     assert held(bureau).count(first.id) == 1
     reasons = [r["reason"] for r in audit_rows(bureau, "link_refused")]
     assert reasons == ["rejected", "unknown_type"]
+
+
+def test_the_bureau_checks_its_units_by_itself_and_lists_the_outcome(
+    tmp_path: Path, bureau: Bureau, database_url: str | None
+) -> None:
+    bureau.server.stop()
+    bureau.server.args += ["--check-every", "1"]
+    bureau.server.start()
+    with site_process(tmp_path / "a", database_url) as a:
+        join(a, bureau, bureau.invite("unit-a", "--division", "350102"))
+        ctx = a.ctx()
+        seal_now(ctx, only_if_changed=False)
+        ctx.close()
+        client = httpx.Client(base_url=bureau.server.url, timeout=30)
+        r = client.post("/api/v1/auth/login",
+                        json={"username": "admin", "password": bureau.admin_password})  # fmt: skip
+        assert r.status_code == 200
+
+        def checked_ok() -> bool:
+            units = client.get("/api/v1/units").json()["units"]
+            return bool(units and units[0]["last_check"] and units[0]["last_check"]["ok"])
+
+        wait_for(checked_ok, "a scheduled check-site to pass")
+        unit = client.get("/api/v1/units").json()["units"][0]
+        assert unit["seals_held"] >= 1 and unit["state"] == "linked"
+    checks = [c for c in audit_rows(bureau, "check_site") if c["result"] == "ok"]
+    assert checks and checks[0]["unit"] == "unit-a"
+    ctx = bureau.ctx()
+    with ctx.sessions() as s:
+        actors = set(s.scalars(select(AUDIT_ENTRIES.c.actor).where(
+            AUDIT_ENTRIES.c.action == "check_site")))  # fmt: skip
+    ctx.close()
+    assert actors == {"system:check-site"}

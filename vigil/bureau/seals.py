@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,6 +36,8 @@ from vigil.link import handlers
 from vigil.link.envelope import Envelope, new_id, open_envelope, sign
 from vigil.link.errors import LinkRefused, PeerError
 from vigil.link.seals import QUERY_MSG, QUERY_PATH, REPORT_MSG, SEAL_MSG
+
+log = logging.getLogger(__name__)
 
 
 @handlers.handles("bureau", SEAL_MSG)
@@ -284,3 +288,40 @@ def receive_address(session: Session, ctx: Any, env: Envelope) -> None:
     unit = linked_unit(session, env.sender)
     if unit is not None:
         unit.url = url
+
+
+#: Who the audit log names for the checks the bureau runs by itself.
+SCHEDULER = Actor("system:check-site")
+
+
+def check_all(ctx: BureauContext) -> dict[str, bool]:
+    """Check every linked unit once (each check recorded and registered); ok per unit."""
+    with ctx.sessions() as s:
+        names = list(s.scalars(select(Unit.name).where(Unit.state == "linked").order_by(Unit.id)))
+    outcome: dict[str, bool] = {}
+    for name in names:
+        try:
+            outcome[name] = check_site(ctx, name, actor=SCHEDULER).ok
+        except (PeerError, LinkRefused):
+            outcome[name] = False  # recorded as unreachable by check_site
+    return outcome
+
+
+@dataclass
+class CheckScheduler:
+    """Runs `check_all` every `every_s` in the background of `vigil bureau serve`; the
+    outcome of each unit's latest check is on the console's list of units."""
+
+    ctx: BureauContext
+    every_s: float
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="check-site", daemon=True).start()
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.every_s):
+            try:
+                check_all(self.ctx)
+            except Exception:
+                log.exception("scheduled check-site failed; retrying at the next interval")

@@ -77,21 +77,34 @@ def serve(
     home: HomeOption,
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8090,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    check_every: Annotated[
+        float,
+        typer.Option(
+            "--check-every",
+            help="Seconds between the checks of every linked unit (check-site); 0: never.",
+        ),
+    ] = 3600,
 ) -> None:
-    """Run the bureau's console, API and link endpoints, and deliver its outbox."""
+    """Run the bureau's console, API and link endpoints, deliver its outbox, and check every
+    linked unit's chains against the seals held every --check-every seconds."""
     import uvicorn
 
     from vigil.bureau.app import create_app
     from vigil.bureau.link import BureauSide
+    from vigil.bureau.seals import CheckScheduler
     from vigil.link.delivery import LinkWorker
 
     ctx = _open(home)
     worker = LinkWorker(BureauSide(ctx))
     worker.start()
+    scheduler = CheckScheduler(ctx, check_every)
+    if check_every > 0:
+        scheduler.start()
     console.print(f"Vigil bureau at http://{host}:{port}/")
     try:
         uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
     finally:
+        scheduler.stop.set()
         worker.shutdown()
         ctx.close()
 
