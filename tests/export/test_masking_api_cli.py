@@ -57,6 +57,8 @@ def test_the_api_adds_the_masked_copy_to_the_package(served: Served, tmp_path: P
     (entry,) = [e for e in audit(served, "export") if e["result"] == "ok"]
     assert entry["actor"] == "monitor" and entry["detail"]["masked"] is True
     assert entry["detail"]["masked_boxes"]["marked"] == 10
+    (fetched,) = audit(served, "download")
+    assert fetched["detail"]["masked"] is True and fetched["detail"]["sha256"] == job["sha256"]
 
 
 def vigil(env: dict[str, str], *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:

@@ -173,7 +173,12 @@ def download(job_id: str, request: Request, who: MayExport) -> FileResponse:
         to_us=job.to_us,
         purpose=job.purpose,
         destination=job.destination,
-        detail={"file": job.path.name, "sha256": job.sha256, "caller_unit": job.caller_unit},
+        detail={
+            "file": job.path.name,
+            "sha256": job.sha256,
+            "caller_unit": job.caller_unit,
+            **({"masked": True} if job.masked else {}),  # a copy for publication (N22)
+        },
     )
     ctx = site(request)
     # Runs only once the whole body has been sent: the package leaves with its downloader
