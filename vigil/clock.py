@@ -122,6 +122,22 @@ def parse_instant(
     return us
 
 
+def parse_day(value: str | date, field: str) -> date:
+    """A calendar date from `YYYY-MM-DD` (or a `date`); refused with the field named."""
+    from vigil.errors import ValidationError
+
+    if isinstance(value, datetime):
+        raise ValidationError("must be a calendar date such as 2026-03-01", field=field)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(
+            f"{value!r} is not a calendar date such as 2026-03-01", field=field
+        ) from None
+
+
 def local_date(now_us: int, tz: tzinfo) -> date:
     """The calendar day in time zone `tz` (the unit's, `Settings.unit_tz`) at instant `now_us`."""
     return datetime.fromtimestamp(now_us / US_PER_S, tz=UTC).astimezone(tz).date()

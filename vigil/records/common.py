@@ -6,13 +6,14 @@ Dates the law counts in days are the unit's local calendar days, in the time zon
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from vigil.audit.actor import Actor
 from vigil.clock import US_PER_S, local_date
+from vigil.clock import parse_day as parse_day  # re-exported: the records' day fields
 from vigil.context import SiteContext
 from vigil.errors import ValidationError
 
@@ -39,20 +40,6 @@ def text_field(value: object, field: str, limit: int, *, required: bool = False)
     """A text field of a JSON body or form, stripped: None is empty, a non-string refused;
     checked like every free-text field (`vigil.text.check_text`)."""
     return check_text(value, field, max_chars=limit, required=required)
-
-
-def parse_day(value: str | date, field: str) -> date:
-    """A calendar date from `YYYY-MM-DD` (or a `date`); refused with the field named."""
-    if isinstance(value, datetime):
-        raise ValidationError("must be a calendar date such as 2026-03-01", field=field)
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            f"{value!r} is not a calendar date such as 2026-03-01", field=field
-        ) from None
 
 
 def local_day(ctx: SiteContext, at_us: int) -> date:

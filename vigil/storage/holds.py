@@ -32,7 +32,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from vigil.audit.actor import SYSTEM, Actor
-from vigil.clock import US_PER_DAY, local_date, local_day_start_us, us_to_iso
+from vigil.clock import US_PER_DAY, local_date, local_day_start_us, parse_day, us_to_iso
 from vigil.context import SiteContext
 from vigil.db.models import Camera, RetentionHold, Segment
 from vigil.db.states import SegmentState
@@ -123,17 +123,6 @@ def check_kind(kind: object) -> str:
     return kind
 
 
-def _parse_day(value: str | date, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            f"{value!r} is not a calendar date such as 2026-03-01", field=field
-        ) from None
-
-
 def _camera(s: Session, name: str) -> Camera:
     cam = s.scalar(select(Camera).where(Camera.name == name))
     if cam is None:
@@ -163,7 +152,7 @@ def add_hold(
     until_on: date | None = None
     until_us: int | None = None
     if until is not None and until != "":
-        until_on = _parse_day(until, "until")
+        until_on = parse_day(until, "until")
         if until_on < local_date(now, tz):
             raise ValidationError(f"{until_on} is already past", field="until")
         until_us = local_day_start_us(until_on + timedelta(days=1), tz)

@@ -64,6 +64,8 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
         days = _delete_after_days(cam, for_space)
         cutoff = now - days * US_PER_DAY
         after_seq = -1
+        with ctx.sessions() as s:
+            holding = live_holds(s, cam.id, now)
         while True:
             with ctx.sessions() as s:
                 batch = list(
@@ -83,6 +85,10 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
                 break
             after_seq = batch[-1].seq
             due = [d for d in batch if is_past_retention(d.end_us, cam.retention_days, now)]
+            if holding:  # held material is skipped without a write transaction
+                due = [d for d in due if not held(holding, d.start_us, d.end_us)]
+            if not due:
+                continue
             due = _expire_batch(ctx, cam, due, days, now)
             if not due:
                 continue
