@@ -24,11 +24,11 @@ irreversible. The self-check flags that material instead, with how much it is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from vigil.audit.actor import SYSTEM, Actor
@@ -253,14 +253,26 @@ def live_holds(s: Session, camera_id: int, now_us: int) -> list[RetentionHold]:
     return list(rows)
 
 
+def not_covered(now_us: int, *, extending_only: bool) -> ColumnElement[bool]:
+    """SQL: the `Segment` row is covered by no live hold of its camera (by none that keeps
+    material past retention, with `extending_only`): `covers` and `is_live` in the query, so
+    held rows are never read to be skipped."""
+    h = RetentionHold
+    live = (
+        (h.camera_id == Segment.camera_id)
+        & h.lifted_us.is_(None)
+        & (h.until_us.is_(None) | (h.until_us > now_us))
+        & (h.from_us.is_(None) | (Segment.end_us > h.from_us))
+        & (h.to_us.is_(None) | (Segment.start_us < h.to_us))
+    )
+    if extending_only:
+        live = live & h.kind.in_(sorted(EXTENDING_KINDS))
+    return ~exists().where(live)
+
+
 def held(holds: Iterable[RetentionHold], start_us: int, end_us: int) -> bool:
     """True if a hold that keeps material past retention covers [start_us, end_us]."""
     return any(h.kind in EXTENDING_KINDS and covers(h, start_us, end_us) for h in holds)
-
-
-def purposed(holds: Sequence[RetentionHold], start_us: int, end_us: int) -> bool:
-    """True if any live hold (a `law` one too) states a purpose for [start_us, end_us]."""
-    return any(covers(h, start_us, end_us) for h in holds)
 
 
 @dataclass(frozen=True)
@@ -285,26 +297,15 @@ def unpurposed_material(ctx: SiteContext) -> list[Unpurposed]:
             select(Camera).where(Camera.retention_days > MIN_RETENTION_DAYS).order_by(Camera.name)
         ).all()
         for cam in cams:
-            holds = live_holds(s, cam.id, now)
-            past_floor = (
-                Segment.camera_id == cam.id,
-                Segment.state == SegmentState.SEALED,
-                Segment.end_us <= floor,
-            )
-            count = size = 0
-            if not holds:
-                n, total = s.execute(
-                    select(func.count(), func.coalesce(func.sum(Segment.bytes), 0)).where(
-                        *past_floor
-                    )
-                ).one()
-                count, size = int(n), int(total)
-            else:
-                q = select(Segment.start_us, Segment.end_us, Segment.bytes).where(*past_floor)
-                for start, end, nbytes in s.execute(q):
-                    if not purposed(holds, start, end):
-                        count += 1
-                        size += int(nbytes)
+            n, total = s.execute(
+                select(func.count(), func.coalesce(func.sum(Segment.bytes), 0)).where(
+                    Segment.camera_id == cam.id,
+                    Segment.state == SegmentState.SEALED,
+                    Segment.end_us <= floor,
+                    not_covered(now, extending_only=False),
+                )
+            ).one()
+            count, size = int(n), int(total)
             if count:
                 out.append(Unpurposed(cam.name, cam.retention_days, count, size))
     return out

@@ -29,7 +29,7 @@ from vigil.integrity import ledger
 from vigil.integrity.chain import camera_chain
 from vigil.regulation.retention import is_past_retention
 from vigil.storage import files
-from vigil.storage.holds import held, live_holds
+from vigil.storage.holds import held, live_holds, not_covered
 from vigil.storage.usage import indexed_bytes
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,6 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
         days = _delete_after_days(cam, for_space)
         cutoff = now - days * US_PER_DAY
         after_seq = -1
-        with ctx.sessions() as s:
-            holding = live_holds(s, cam.id, now)
         while True:
             with ctx.sessions() as s:
                 batch = list(
@@ -76,6 +74,7 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
                             Segment.state == SegmentState.SEALED,
                             Segment.end_us <= cutoff,
                             Segment.seq > after_seq,
+                            not_covered(now, extending_only=True),  # N17: held rows stay
                         )
                         .order_by(Segment.seq)
                         .limit(_BATCH)
@@ -85,10 +84,6 @@ def expire(ctx: SiteContext, *, for_space: bool = False) -> ExpiryReport:
                 break
             after_seq = batch[-1].seq
             due = [d for d in batch if is_past_retention(d.end_us, cam.retention_days, now)]
-            if holding:  # held material is skipped without a write transaction
-                due = [d for d in due if not held(holding, d.start_us, d.end_us)]
-            if not due:
-                continue
             due = _expire_batch(ctx, cam, due, days, now)
             if not due:
                 continue
