@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, TextClause, insert, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from vigil.context import Context
@@ -105,16 +105,15 @@ def record(
         body_json = canonical_json({"kind": "audit", **fields})
         params = ledger.link_params(AUDIT_CHAIN, "audit", body_json, rec.at_us)
         params.update({f"a_{k}": v for k, v in fields.items()})
-        return int(session.execute(_pg_add_entry(), params).scalar_one())
+        return int(session.execute(_pg_add_entry(session.get_bind().dialect), params).scalar_one())
     link = ledger.add_link(session, AUDIT_CHAIN, "audit", {"kind": "audit", **fields}, rec.at_us)
     session.execute(insert(_AUDIT_TABLE), {"seq": link.seq, **fields})
     return link.seq
 
 
 @cache
-def _pg_add_entry() -> TextClause:
+def _pg_add_entry(dialect: Dialect) -> TextClause:
     """PostgreSQL: add the audit chain's link and the entry that carries the same fields."""
-    dialect = postgresql.dialect()
     names = [f.name for f in fields_of(AuditRecord)]
     # Typed casts: a NULL parameter would otherwise be taken as text in a SELECT list.
     values = ", ".join(
