@@ -51,6 +51,7 @@ NEEDS_RECORDING = {
     "bureau user add": "tests/bureau/test_bureau_cli.py (user_add in the bureau's log)",
     "bureau invite": "tests/bureau/test_bureau_cli.py (link_invite in the bureau's log)",
     "bureau check-site": "tests/bureau/test_link_processes.py (check_site ok, then failed)",
+    "bureau rotate-key": "tests/bureau/test_link_processes.py (key_rotate in the bureau's log)",
 }
 #: Commands run before a state-changing one, to give it something to act on.
 SETUP: dict[str, list[list[str]]] = {

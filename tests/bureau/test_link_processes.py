@@ -307,3 +307,60 @@ def test_the_bureau_checks_its_units_by_itself_and_lists_the_outcome(
             AUDIT_ENTRIES.c.action == "check_site")))  # fmt: skip
     ctx.close()
     assert actors == {"system:check-site"}
+
+
+def test_the_bureaus_old_key_signs_the_new_one_and_the_unit_pins_it(
+    tmp_path: Path, bureau: Bureau, database_url: str | None
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    with site_process(tmp_path / "a", database_url) as a:
+        join(a, bureau, bureau.invite("unit-a", "--division", "350102"))
+        ctx = a.ctx()
+        old_id = (
+            ctx.site() and json.loads(a.cli("link", "status", "--json").stdout)["bureau"]["key_id"]
+        )
+        seal_now(ctx, only_if_changed=False)
+        wait_for(lambda: held(bureau), "a seal to be held")
+        bureau.server.stop()  # the notice waits in the bureau's outbox
+        out = bureau.cli("rotate-key")
+        assert out.returncode == 0, out.stderr
+        again = bureau.cli("rotate-key")  # not before every unit has the first notice
+        assert again.returncode != 0 and "previous rotation" in again.stderr
+        bureau.server.start()
+
+        def pinned() -> str:
+            return str(json.loads(a.cli("link", "status", "--json").stdout)["bureau"]["key_id"])
+
+        wait_for(lambda: pinned() != old_id, "the unit to pin the new key")
+        b = bureau.ctx()
+        assert pinned() == b.bureau().key_id
+        b.close()
+        wait_for(lambda: _unit_url(bureau), "the unit's address")
+        ok = bureau.cli("check-site", "unit-a")  # asked with the new key
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        # a message signed with the old key after the rotation is refused as forged
+        old_key = serialization.load_pem_private_key(
+            (bureau.home / "keys" / "previous_ed25519.pem").read_bytes(), password=None
+        )
+        with ctx.sessions() as s:
+            me, peer = SiteSide(ctx).identity(s), s.scalar(select(LinkBureau))
+        assert peer is not None
+        stale = sign(old_key, Envelope(peer.peer_id, me, "chains.query", new_id(),
+                                       ctx.clock.now_us(), {"from": {}}))  # fmt: skip
+        r = httpx.post(a.server.url + "/link/v1/query", json=stale, timeout=30)
+        assert (r.status_code, r.json()["reason"]) == (403, "forged")
+        ctx.close()
+        rotated = [d for res, d in site_audit(a, "link_key_rotated") if res == "ok"]
+        assert [(d["old_key_id"], d["new_key_id"]) for d in rotated] == [(old_id, pinned())]
+    assert [r["new_key_id"] for r in audit_rows(bureau, "key_rotate")] == [rotated[0]["new_key_id"]]
+
+
+def _unit_url(b: Bureau) -> bool:
+    ctx = b.ctx()
+    try:
+        with ctx.sessions() as s:
+            unit = s.scalar(select(Unit))
+            return bool(unit and unit.url)
+    finally:
+        ctx.close()

@@ -6,6 +6,7 @@ every other bureau command starts from `BureauContext.open(home)`.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 import uuid
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
@@ -64,7 +66,7 @@ class BureauContext:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
-    _signing_key: Ed25519PrivateKey | None = field(default=None, repr=False)
+    _signing_key: tuple[int, Ed25519PrivateKey] | None = field(default=None, repr=False)
 
     @classmethod
     def init(
@@ -130,9 +132,12 @@ class BureauContext:
 
     @property
     def signing_key(self) -> Ed25519PrivateKey:
-        if self._signing_key is None:
-            self._signing_key = keys.load_private_key(self.home)
-        return self._signing_key
+        """The bureau's current key; read again once `vigil bureau rotate-key` replaced it
+        (a running `vigil bureau serve` signs with the new key from then on)."""
+        mtime = (keys.keys_dir(self.home) / keys.PRIVATE_FILE).stat().st_mtime_ns
+        if self._signing_key is None or self._signing_key[0] != mtime:
+            self._signing_key = (mtime, keys.load_private_key(self.home))
+        return self._signing_key[1]
 
     def bureau(self) -> Bureau:
         with self.sessions() as s:
@@ -147,3 +152,20 @@ class BureauContext:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+PREVIOUS_KEY_FILE = "previous_ed25519.pem"
+ROTATED_FILE = "rotated.json"
+
+
+def previous_key(ctx: BureauContext) -> tuple[Ed25519PrivateKey, int] | None:
+    """The key the bureau rotated away from and when (µs), if it ever rotated: it signs what
+    was queued before the rotation (vigil.bureau.rotation)."""
+    kdir = keys.keys_dir(ctx.home)
+    path, when = kdir / PREVIOUS_KEY_FILE, kdir / ROTATED_FILE
+    if not path.exists() or not when.exists():
+        return None
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise VigilError(f"{path} is not an Ed25519 key")
+    return key, int(json.loads(when.read_text(encoding="ascii"))["rotated_us"])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vigil.audit.log import record
-from vigil.bureau.context import BureauContext
+from vigil.bureau.context import BureauContext, previous_key
 from vigil.bureau.db.models import Bureau, BureauInbox, BureauOutbox, Unit
 from vigil.keys.signing import load_public_pem
 from vigil.link.errors import NotLinked
@@ -35,7 +35,11 @@ class BureauSide:
         assert row is not None
         return f"bureau:{row.bureau_uuid}"
 
-    def signing_key(self) -> Ed25519PrivateKey:
+    def signing_key(self, queued_us: int | None = None) -> Ed25519PrivateKey:
+        if queued_us is not None:
+            previous = previous_key(self.ctx)
+            if previous is not None and queued_us <= previous[1]:
+                return previous[0]
         return self.ctx.signing_key
 
     def peer(self, session: Session, peer_id: str) -> Peer | None:

@@ -156,6 +156,16 @@ def invite_unit(
     sys.stdout.write(token + "\n")
 
 
+@bureau_app.command("rotate-key")
+def rotate_key(home: HomeOption) -> None:
+    """Replace the bureau's key; the old key signs the notice of the new one to every unit."""
+    from vigil.bureau.rotation import rotate_key as rotate
+
+    ctx = _open(home)
+    new_id, units = rotate(ctx, actor=Actor.cli())
+    console.print(f"new key {new_id[:16]}…; {units} linked units are told (signed by the old key)")
+
+
 @bureau_app.command("check-site")
 def check_site(
     unit: Annotated[str, typer.Argument(help="The unit to check.")],

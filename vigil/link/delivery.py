@@ -90,7 +90,7 @@ def deliver_pending(side: LinkSide, client: httpx.Client, *, limit: int = 1000) 
                 _fail(side, row, "the receiver is no longer linked", now_us)
                 break
             wire = sign(
-                side.signing_key(),
+                side.signing_key(row.created_us),
                 Envelope(me, receiver, row.msg_type, row.msg_id, now_us, json.loads(row.body)),
             )
             error, final = _post(client, peer.url, wire, row.msg_id)

@@ -50,7 +50,7 @@ class SiteSide:
     def identity(self, session: Session) -> str:
         return site_identity(session)
 
-    def signing_key(self) -> Ed25519PrivateKey:
+    def signing_key(self, queued_us: int | None = None) -> Ed25519PrivateKey:
         return self.ctx.signing_key
 
     def peer(self, session: Session, peer_id: str) -> Peer | None:

@@ -18,10 +18,13 @@ from fastapi.responses import JSONResponse
 from vigil.context import SiteContext
 from vigil.link import inbox
 from vigil.link.errors import LinkRefused
+from vigil.link.rotation import pin_new_key
 from vigil.link.seals import answer_query
 from vigil.link.site_side import SiteSide
 
 router = APIRouter(prefix="/link/v1", include_in_schema=False)
+#: The handlers of what the bureau sends are registered by importing their modules.
+HANDLERS = (pin_new_key, answer_query)
 
 _STATUS = {"replayed": 409, "unknown_sender": 403, "forged": 403, "wrong_receiver": 421}
 
