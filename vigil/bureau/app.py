@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 import vigil.bureau.seals  # noqa: F401  (registers the bureau's message handlers)
 from vigil import __version__
-from vigil.bureau import filings_api
+from vigil.bureau import dashboard_api, filings_api
 from vigil.bureau.accounts import (
     BureauRole,
     SignInError,
@@ -49,6 +49,7 @@ ALLOWED: dict[str, frozenset[BureauRole]] = {
     "GET /api/v1/me": ALL_STAFF,
     "GET /api/v1/units": ALL_STAFF,
     **filings_api.ALLOWED,  # the register of filings, review, checks (vigil.bureau.filings)
+    **dashboard_api.ALLOWED,  # dashboard, overdue lists, self-check reports (A4, A13.2, N14)
 }
 
 
@@ -196,6 +197,7 @@ def create_app(ctx: BureauContext) -> FastAPI:
         }  # fmt: skip
 
     filings_api.mount(api, _staff, ctx)
+    dashboard_api.mount(api, _staff, ctx)
     app.include_router(api)
 
     @app.post("/link/v1/join", include_in_schema=False)
@@ -215,6 +217,9 @@ def create_app(ctx: BureauContext) -> FastAPI:
         except LinkRefused as refusal:
             return refusal_response(refusal)
         return JSONResponse({"status": "ok", "id": env.id})
+
+    dashboard_api.mount_pages(app)
+    filings_api.mount_pages(app)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
