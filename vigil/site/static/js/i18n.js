@@ -113,7 +113,7 @@ const STRINGS = {
   "ex.download": ["下载", "Download"],
   "ex.time.hint": ["本地时间 YYYY-MM-DD HH:MM:SS，或 ISO …Z", "local YYYY-MM-DD HH:MM:SS, or ISO …Z"],
   "ex.mask": ["用于公开发布（打码）", "For publication (masked)"],
-  "ex.mask.hint": ["另附打码副本：人脸、车牌及下列区域打码；原件不变（条例第二十二条）", "Adds a masked copy: faces, plates and the regions below pixelated; the original is unchanged (N22)"],
+  "ex.mask.hint": ["另附打码副本：人脸、车牌及下列区域打码；原件不变（《条例》第二十二条）", "Adds a masked copy: faces, plates and the regions below pixelated; the original is unchanged (N22)"],
   "ex.mask.regions": ["打码区域（名称、营业执照等）", "Regions to mask (names, business licences)"],
   "ex.mask.regions.hint": ["每行一个：x,y,w,h 像素，可加 @起-止 秒", "One per line: x,y,w,h in pixels, optionally @from-to seconds"],
   "ex.masked": ["打码副本", "masked copy"],
