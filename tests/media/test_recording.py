@@ -393,28 +393,66 @@ def test_h265_is_recorded_by_stream_copy(live_site: SiteContext) -> None:
 
 
 def test_demo_records_simulated_cameras_and_serves_the_console(cli_env: dict[str, str]) -> None:
+    """The demo: recorded simulated cameras, the console, and a bureau beside the site,
+    linked, holding the site's seal (A13.2, docs/bureau.md); Ctrl-C stops both."""
+    from vigil.bureau.context import BureauContext
+    from vigil.bureau.db.models import HeldSeal, Unit
     from vigil.media.simulated import free_tcp_port
 
     env = dict(cli_env, VIGIL_SEGMENT_S="3")
-    web = free_tcp_port()
+    web, bureau_port = free_tcp_port(), free_tcp_port()
     demo = subprocess.Popen(
-        ["vigil", "demo", "--cameras", "1", "--duration", "25", "--history-minutes", "1",
-         "--rtsp-port", str(free_tcp_port()), "--port", str(web)],
+        ["vigil", "demo", "--cameras", "1", "--duration", "60", "--history-minutes", "1",
+         "--rtsp-port", str(free_tcp_port()), "--port", str(web),
+         "--bureau-port", str(bureau_port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    bureau_url = f"http://127.0.0.1:{bureau_port}"
     try:
         import httpx
 
         wait_for("the console", lambda: _answers(f"http://127.0.0.1:{web}/"), 60)
         assert httpx.get(f"http://127.0.0.1:{web}/api/v1/cameras").status_code == 401
+        # the bureau answers on its own port, and its register wants a session
+        assert _answers(bureau_url + "/")
+        assert httpx.get(bureau_url + "/api/v1/filings").status_code == 401
+        status = json.loads(subprocess.run(["vigil", "link", "status", "--json"], env=env,
+                                           capture_output=True, text=True, check=True).stdout)  # fmt: skip
+        assert status["linked"] and status["bureau"]["url"] == bureau_url
+        assert status["bureau"]["unit"] == "演示酒店有限公司 (demo)"
+
+        def held_seals() -> list[tuple[str, str | None]]:
+            bctx = BureauContext.open(Path(env["VIGIL_HOME"]) / "bureau")
+            try:
+                with bctx.sessions() as s:
+                    rows = s.execute(select(Unit.name, Unit.peer_id).join(
+                        HeldSeal, HeldSeal.unit_id == Unit.id))  # fmt: skip
+                    return [(r[0], r[1]) for r in rows]
+            finally:
+                bctx.close()
+
+        wait_for("a seal of the demo site at the bureau", lambda: bool(held_seals()), 60)
+        assert {name for name, _ in held_seals()} == {"演示酒店有限公司 (demo)"}
+
+        def live_segments() -> int:
+            listed = subprocess.run(["vigil", "segments", "lobby", "--json"], env=env,
+                                    capture_output=True, text=True, check=True)  # fmt: skip
+            segs = json.loads(listed.stdout)["segments"]
+            return len([s for s in segs if s["flags"] != "simulated"])
+
+        wait_for("two live segments", lambda: live_segments() >= 2, 60)
+        demo.send_signal(signal.SIGINT)  # Ctrl-C: both stop
         out, err = demo.communicate(timeout=90)
     finally:
         if demo.poll() is None:
             demo.kill()
-    assert demo.returncode == 0, err
+    assert demo.returncode in (0, 130), err  # 130: stopped by SIGINT, as a shell says
     assert "Traceback" not in err
+    assert not _answers(bureau_url + "/")  # the bureau stopped with the demo
     password = out.split("demo / ", 1)[1].split()[0]
     assert password.startswith("demo-")
+    for user in ("officer", "head"):  # the bureau's logins are printed beside the site's
+        assert out.split(f"{user} / ", 1)[1].split()[0].startswith("demo-")
     listed = subprocess.run(["vigil", "segments", "lobby", "--json"], env=env,
                             capture_output=True, text=True, check=True)  # fmt: skip
     segs = json.loads(listed.stdout)["segments"]

@@ -91,6 +91,18 @@ def add_user(
     return password
 
 
+def set_password(ctx: BureauContext, username: str, password: str, *, actor: Actor) -> None:
+    """Give an existing account a new password (held to the policy) and lift a lock-out."""
+    check_policy(password, username)
+    with ctx.sessions.begin() as s:
+        user = s.scalar(select(BureauUser).where(BureauUser.username == username))
+        if user is None:
+            raise ValidationError(f"no user {username!r}", field="username")
+        user.password_hash = hash_password(password)
+        user.failed_logins, user.locked_until_us = 0, None
+        actor.audit(s, ctx, "user_password", detail={"username": username})
+
+
 def sign_in(ctx: BureauContext, username: str, password: str, *, client_addr: str = ""
             ) -> tuple[str, str, StaffView]:  # fmt: skip
     """(session token, CSRF token, who) for a right password; `SignInError` otherwise."""
