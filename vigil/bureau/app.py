@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -31,7 +32,7 @@ from vigil.bureau.accounts import (
 )
 from vigil.bureau.context import BureauContext
 from vigil.bureau.db.models import Bureau, HeldSeal, SiteCheck, Unit
-from vigil.bureau.divisions import within
+from vigil.bureau.divisions import prefix
 from vigil.bureau.enrol import EnrolmentRefused, accept_join
 from vigil.bureau.link import BureauSide
 from vigil.errors import VigilError
@@ -162,24 +163,27 @@ def create_app(ctx: BureauContext) -> FastAPI:
     @api.get("/units")
     def units(who: StaffView = Depends(_staff("GET /api/v1/units"))) -> dict[str, Any]:
         """The units of this bureau's jurisdiction (its division and those under it)."""
+        # One query, one index probe per unit for each figure (uq_held_seals_unit_seal,
+        # ix_held_seals_unit_received, ix_site_checks_unit_checked): no scan of a year of
+        # seals or of every check-site outcome (bench/bureau.py, docs/performance.md).
+        held = select(HeldSeal).where(HeldSeal.unit_id == Unit.id).correlate(Unit)
+        newest = held.with_only_columns(HeldSeal.sealed_us).order_by(HeldSeal.seal_id.desc())
+        check = (select(SiteCheck).where(SiteCheck.unit_id == Unit.id).correlate(Unit)
+                 .order_by(SiteCheck.checked_us.desc(), SiteCheck.id.desc()).limit(1))  # fmt: skip
         with ctx.sessions() as s:
             bureau = s.scalar(select(Bureau))
             assert bureau is not None
-            seals = dict(
-                s.execute(
-                    select(HeldSeal.unit_id, func.max(HeldSeal.sealed_us)).group_by(
-                        HeldSeal.unit_id
-                    )
-                ).all()
-            )
-            counts = dict(
-                s.execute(select(HeldSeal.unit_id, func.count()).group_by(HeldSeal.unit_id)).all()
-            )
-            last_check: dict[int, SiteCheck] = {}
-            for check in s.scalars(select(SiteCheck).order_by(SiteCheck.id)):
-                last_check[check.unit_id] = check
-            rows = [u for u in s.scalars(select(Unit).order_by(Unit.name))
-                    if within(bureau.division_code, u.division_code)]  # fmt: skip
+            rows = s.execute(
+                select(
+                    Unit,
+                    held.with_only_columns(func.count()).scalar_subquery(),
+                    newest.limit(1).scalar_subquery(),
+                    check.with_only_columns(SiteCheck.checked_us).scalar_subquery(),
+                    check.with_only_columns(SiteCheck.ok).scalar_subquery(),
+                )
+                .where(Unit.division_code.like(prefix(bureau.division_code) + "%"))
+                .order_by(Unit.name)
+            ).all()
         return {
             "units": [
                 {
@@ -187,12 +191,12 @@ def create_app(ctx: BureauContext) -> FastAPI:
                     "division_code": u.division_code,
                     "state": u.state,
                     "site": u.peer_id,
-                    "seals_held": counts.get(u.id, 0),
-                    "newest_seal_us": seals.get(u.id),
-                    "last_check": None if u.id not in last_check else {
-                        "at_us": last_check[u.id].checked_us, "ok": last_check[u.id].ok},
+                    "seals_held": count,
+                    "newest_seal_us": newest_us,
+                    "last_check": None if checked_us is None else {
+                        "at_us": checked_us, "ok": ok},
                 }
-                for u in rows
+                for u, count, newest_us, checked_us, ok in rows
             ]
         }  # fmt: skip
 
@@ -212,8 +216,9 @@ def create_app(ctx: BureauContext) -> FastAPI:
     @app.post("/link/v1/inbox", include_in_schema=False)
     async def link_inbox(request: Request) -> JSONResponse:
         data = await _link_json(request)
-        try:
-            env = inbox.receive(BureauSide(ctx), data)
+        try:  # in a worker thread: checking and storing wait on the database, and messages
+            # from many units are taken at once (bench/bureau.py, docs/performance.md)
+            env = await run_in_threadpool(inbox.receive, BureauSide(ctx), data)
         except LinkRefused as refusal:
             return refusal_response(refusal)
         return JSONResponse({"status": "ok", "id": env.id})
