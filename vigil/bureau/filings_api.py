@@ -9,13 +9,17 @@ head plan and record on-site checks (A13.2).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from vigil.bureau import filings
 from vigil.bureau.accounts import BureauRole, StaffView
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 R = BureauRole
 ALLOWED: dict[str, frozenset[BureauRole]] = {
@@ -94,3 +98,15 @@ def mount(api: APIRouter, staff: Callable[[str], Callable[..., StaffView]], ctx:
     ) -> dict[str, Any]:
         return filings.record_acceptance(ctx, w, body.unit, body.accepted_on, body.result,
                                          body.members, body.documents)  # fmt: skip
+
+
+def mount_pages(app: FastAPI) -> None:
+    """The register's console page (/filings) and its script: review, checks, overdue."""
+
+    @app.get("/filings", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "filings.html")
+
+    @app.get("/filings.js", include_in_schema=False)
+    def script() -> FileResponse:
+        return FileResponse(STATIC_DIR / "filings.js", media_type="text/javascript")
