@@ -168,3 +168,38 @@ def test_only_a_reviewer_decides_and_only_a_received_version(
                                (due + timedelta(days=1)).isoformat())  # fmt: skip
     assert caught.value.article == "A13.2"
     assert filings.schedule_check(bureau_ctx, inspector, done.filing_uuid, 1, due.isoformat())
+
+
+def test_the_bureau_records_an_acceptance_and_the_unit_may_then_use_the_system(
+    site: SiteContext, bureau_ctx: BureauContext
+) -> None:
+    """A13.1: the acceptance the bureau records travels to the unit, whose banner goes."""
+    from sqlalchemy import select
+
+    from vigil.bureau.db.models import BureauOutbox
+    from vigil.filings.submission import MSG_ACCEPTANCE, acceptance
+
+    hotel(site, categories=["roads"], builder="government")
+    key = pin_bureau(site)
+    link(bureau_ctx, site, "道路监控")
+    assert acceptance(site)["passed"] is False  # type: ignore[index]
+    from vigil.errors import ConflictError, ValidationError
+
+    with pytest.raises(ConflictError):
+        filings.record_acceptance(bureau_ctx, StaffView(2, "wang", "", BureauRole.INSPECTOR),
+                                  "道路监控", "2025-11-30", "passed", ["市政府验收组"])  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        filings.record_acceptance(bureau_ctx, OFFICER, "道路监控", "2025-11-30", "ok", [])
+    assert caught.value.article == "A13.1"
+    done = filings.record_acceptance(bureau_ctx, OFFICER, "道路监控", "2025-11-30", "passed",
+                                     ["市政府验收组", "市公安局"], ["验收报告 2025-11-30"])  # fmt: skip
+    with bureau_ctx.sessions() as s:
+        row = s.scalar(select(BureauOutbox).where(BureauOutbox.msg_id == done["message_id"]))
+        assert row is not None and row.msg_type == MSG_ACCEPTANCE
+        body = json.loads(row.body)
+    from tests.filings.helpers import bureau_says
+
+    bureau_says(site, key, MSG_ACCEPTANCE, body)  # as the bureau's delivery brings it
+    found = acceptance(site)
+    assert found is not None and found["passed"] and found["accepted_on"] == "2025-11-30"
+    assert found["members"] == ["市政府验收组", "市公安局"]
