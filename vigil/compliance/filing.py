@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from vigil.cameras import CAMERA_TYPES
 from vigil.clock import local_date
 from vigil.compliance import evidence as ev_mod
 from vigil.compliance.duties import filing_duty_id
@@ -39,8 +40,10 @@ PROJECT_KIND_ZH = {
 }
 
 
-CAMERA_TYPES_ZH = {"bullet": "枪机", "dome": "球机", "ptz": "云台", "fisheye": "鱼眼",
-                   "other": "其他", "not_recorded": "未登记"}  # fmt: skip
+#: The zh name of each camera type (`vigil.cameras.CAMERA_TYPES`), and of a type not recorded.
+CAMERA_TYPES_ZH = {code: zh for code, (zh, _en) in CAMERA_TYPES.items()} | {
+    "not_recorded": "未登记"
+}
 
 
 def camera_types(ctx: SiteContext) -> dict[str, int] | None:
