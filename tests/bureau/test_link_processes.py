@@ -292,11 +292,15 @@ def test_the_bureau_checks_its_units_by_itself_and_lists_the_outcome(
                         json={"username": "admin", "password": bureau.admin_password})  # fmt: skip
         assert r.status_code == 200
 
+        wait_for(lambda: held(bureau), "the seal to be held")
+        since_us = b_now(bureau)
+
         def checked_ok() -> bool:
             units = client.get("/api/v1/units").json()["units"]
-            return bool(units and units[0]["last_check"] and units[0]["last_check"]["ok"])
+            last = units[0]["last_check"] if units else None
+            return bool(last and last["ok"] and last["at_us"] > since_us)
 
-        wait_for(checked_ok, "a scheduled check-site to pass")
+        wait_for(checked_ok, "a scheduled check-site to pass once the seal is held")
         unit = client.get("/api/v1/units").json()["units"][0]
         assert unit["seals_held"] >= 1 and unit["state"] == "linked"
     checks = [c for c in audit_rows(bureau, "check_site") if c["result"] == "ok"]
@@ -354,6 +358,14 @@ def test_the_bureaus_old_key_signs_the_new_one_and_the_unit_pins_it(
         rotated = [d for res, d in site_audit(a, "link_key_rotated") if res == "ok"]
         assert [(d["old_key_id"], d["new_key_id"]) for d in rotated] == [(old_id, pinned())]
     assert [r["new_key_id"] for r in audit_rows(bureau, "key_rotate")] == [rotated[0]["new_key_id"]]
+
+
+def b_now(b: Bureau) -> int:
+    ctx = b.ctx()
+    try:
+        return ctx.clock.now_us()
+    finally:
+        ctx.close()
 
 
 def _unit_url(b: Bureau) -> bool:

@@ -15,10 +15,12 @@ from typing import Any
 
 import httpx
 from cryptography.exceptions import InvalidSignature
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vigil.audit.actor import Actor
 from vigil.context import SiteContext
+from vigil.db.models import Site
 from vigil.errors import ConflictError, ValidationError, VigilError
 from vigil.keys.signing import key_id, load_public_pem, public_pem
 from vigil.link.envelope import canonical
@@ -107,6 +109,9 @@ def join(ctx: SiteContext, url: str, token: str, *, site_url: str = "") -> LinkB
     if payload.get("site") != me:
         raise PeerError("the bureau's answer names another site")
     with ctx.sessions.begin() as s:
+        # the site row locked, as every seal locks it: a seal made meanwhile is either
+        # before this (handed over below as the newest) or after (queued by its listener)
+        s.scalar(select(Site).with_for_update())
         row = LinkBureau(
             peer_id=str(payload["bureau"]),
             name=str(payload.get("name", "")),
