@@ -9,12 +9,16 @@ import subprocess
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from tests.bureau.conftest import empty_postgres, env_for, wait_for
+from tests.filings.helpers import ALL_ITEMS
 from vigil.bureau.context import BureauContext
 from vigil.bureau.db.models import HeldSeal, Unit
+from vigil.bureau.filings_models import BureauFiling
 from vigil.context import SiteContext
+from vigil.filings import submission
 from vigil.link.models import LinkOutbox
 from vigil.media.simulated import free_tcp_port
 
@@ -28,7 +32,9 @@ def walkthrough() -> list[str]:
     return [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def test_the_walkthrough_in_docs_bureau_md_runs(tmp_path: Path) -> None:
+def test_the_walkthrough_in_docs_bureau_md_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bureau_port, site_port = free_tcp_port(), free_tcp_port()
     env = env_for(
         BUREAU_HOME=str(tmp_path / "bureau"), SITE_HOME=str(tmp_path / "site"),
@@ -40,16 +46,25 @@ def test_the_walkthrough_in_docs_bureau_md_runs(tmp_path: Path) -> None:
         "link join" in line for line in lines
     )
     SiteContext.init(tmp_path / "site", settings={"min_free_bytes": 0}).close()
+    for data, name in ALL_ITEMS.values():  # the filing's documents, as the doc names them
+        (tmp_path / name.replace(".jpg", ".pdf")).write_bytes(
+            data if name.endswith(".pdf") else b"%PDF-1.4 scanned ID card"
+        )
     servers: list[subprocess.Popen[bytes]] = []
     outputs: dict[str, str] = {}
     try:
         with empty_postgres() as url:
             if url:
                 env["VIGIL_BUREAU_DATABASE_URL"] = url
+                monkeypatch.setenv("VIGIL_BUREAU_DATABASE_URL", url)  # for the checks here
             for line in lines:
                 if "check-site" in line:  # once the seal and the unit's address have arrived
                     wait_for(lambda: _delivered(tmp_path / "site"), "the outbox to drain")
                     wait_for(lambda: _bureau_ready(tmp_path / "bureau"), "seal and address")
+                if line.startswith("FILING="):  # once the filing has arrived at the bureau
+                    wait_for(lambda: _filed(tmp_path / "bureau"), "the filing at the bureau")
+                if "filing status" in line:  # once the receipt has arrived at the unit
+                    wait_for(lambda: _receipt(tmp_path / "site"), "the receipt at the unit")
                 if line.endswith("&"):
                     cmd = line[:-1].strip()
                     servers.append(subprocess.Popen(["bash", "-c", cmd], env=env,
@@ -61,7 +76,8 @@ def test_the_walkthrough_in_docs_bureau_md_runs(tmp_path: Path) -> None:
                 assigned = re.fullmatch(r"(\w+)=\$\((.*)\)", line)
                 cmd = assigned.group(2) if assigned else line
                 out = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], env=env,
-                                     capture_output=True, text=True, timeout=120)  # fmt: skip
+                                     capture_output=True, text=True, timeout=120,
+                                     cwd=tmp_path)  # fmt: skip
                 assert out.returncode == 0, f"{line}\n{out.stdout}\n{out.stderr}"
                 outputs[line] = out.stdout
                 if assigned:
@@ -73,6 +89,8 @@ def test_the_walkthrough_in_docs_bureau_md_runs(tmp_path: Path) -> None:
     status = json.loads(next(v for k, v in outputs.items() if "link status" in k))
     assert status["linked"] and status["bureau"]["unit"] == "鼓楼某酒店"
     assert "ok" in next(v for k, v in outputs.items() if "check-site" in k)
+    receipt = json.loads(next(v for k, v in outputs.items() if "filings/accept" in k))
+    assert receipt["receipt_number"] in next(v for k, v in outputs.items() if "filing status" in k)
     assert shlex.split(lines[0])[:3] == ["vigil", "bureau", "init"]
 
 
@@ -96,6 +114,23 @@ def _delivered(home: Path) -> bool:
         and all(r.delivered_us for r in rows)
         and any(r.msg_type == "site.address" for r in rows)
     )
+
+
+def _filed(home: Path) -> bool:
+    ctx = BureauContext.open(home)
+    try:
+        with ctx.sessions() as s:
+            return bool(s.scalar(select(func.count()).select_from(BureauFiling)))
+    finally:
+        ctx.close()
+
+
+def _receipt(home: Path) -> bool:
+    ctx = SiteContext.open(home)
+    try:
+        return submission.status(ctx)["receipt"] is not None
+    finally:
+        ctx.close()
 
 
 def _bureau_ready(home: Path) -> bool:
