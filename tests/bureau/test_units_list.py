@@ -4,6 +4,8 @@
 - GET /api/v1/units counts each unit's held seals and names its newest seal and its latest
   check-site with one query of index probes, and still lists only the bureau's jurisdiction
   (A4: a city sees its counties, not a neighbouring city's units);
+- the register of filings (GET /api/v1/filings) gives a page at a time, narrowed to one
+  division (A4), while its overdue lists still cover the whole jurisdiction (A13.2, N14);
 - POST /link/v1/inbox takes many units' seals at once (checked and stored in worker threads):
   every one is held exactly once, and a copy sent again is refused as replayed (A3).
 """
@@ -26,11 +28,14 @@ from sqlalchemy import func, select
 
 from tests.bureau.conftest import empty_postgres
 from vigil.audit.actor import Actor
+from vigil.bureau import filings
 from vigil.bureau.accounts import add_user
 from vigil.bureau.app import create_app
 from vigil.bureau.context import BureauContext
 from vigil.bureau.db.models import HeldSeal, SiteCheck, Unit
+from vigil.bureau.filings_models import BureauFiling
 from vigil.clock import FakeClock
+from vigil.errors import ValidationError
 from vigil.keys.signing import key_id
 from vigil.link.envelope import Envelope, new_id, sign
 
@@ -119,3 +124,36 @@ def test_many_units_seals_at_once_are_each_held_once_and_a_copy_is_refused(
         assert s.scalar(select(func.count()).select_from(HeldSeal)) == len(msgs)
         per_unit = s.execute(select(HeldSeal.unit_id, func.count()).group_by(HeldSeal.unit_id))
         assert sorted(n for _, n in per_unit) == [5, 5, 5, 5]
+
+
+def test_the_register_of_filings_pages_and_narrows_to_a_division(
+    bureau_ctx: BureauContext,
+) -> None:
+    ctx = bureau_ctx
+    linked(ctx, "酒店", "350102")
+    linked(ctx, "商场", "350103")
+    linked(ctx, "从未备案", "350103")
+    with ctx.sessions.begin() as s:
+        ids = {u.name: u.id for u in s.scalars(select(Unit))}
+        for n in range(5):
+            for name in ("酒店", "商场"):
+                s.add(BureauFiling(unit_id=ids[name], filing_uuid=f"{name}-{n}", version=1,
+                                   kind="initial", state="received", document="{}",
+                                   sha256="0" * 64, jurisdiction="province",
+                                   received_us=1_000 * n + len(name),
+                                   received_on=f"2026-01-0{n + 1}"))  # fmt: skip
+    whole = filings.register(ctx)
+    assert whole["total"] == 10 and len(whole["filings"]) == 10
+    assert whole["not_filed"] == ["从未备案"]
+    first = filings.register(ctx, page=1, per_page=4)
+    newest = sorted((f["received_us"] for f in whole["filings"]), reverse=True)
+    assert [f["received_us"] for f in first["filings"]] == newest[:4]
+    last = filings.register(ctx, page=3, per_page=4)
+    assert len(last["filings"]) == 2 and last["total"] == 10
+    county = filings.register(ctx, division="350103", page=1)
+    assert county["total"] == 5 and {f["unit"] for f in county["filings"]} == {"商场"}
+    # the overdue lists still cover the whole jurisdiction
+    assert county["overdue_checks"] == whole["overdue_checks"]
+    with pytest.raises(ValidationError) as err:
+        filings.register(ctx, division="350203")  # another city (A4)
+    assert err.value.field == "division"

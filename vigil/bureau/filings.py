@@ -33,7 +33,7 @@ from vigil.audit.log import record
 from vigil.bureau.accounts import BureauRole, StaffView
 from vigil.bureau.context import BureauContext
 from vigil.bureau.db.models import Bureau, Unit
-from vigil.bureau.divisions import within
+from vigil.bureau.divisions import prefix, within
 from vigil.bureau.filings_models import BureauFiling, BureauFilingFile
 from vigil.bureau.link import linked_unit
 from vigil.clock import local_date
@@ -316,22 +316,62 @@ def record_acceptance(
 # --- the register -----------------------------------------------------------------------------
 
 
-def register(ctx: BureauContext) -> dict[str, Any]:
+def register(
+    ctx: BureauContext, *, division: str | None = None, page: int | None = None,
+    per_page: int = 50,
+) -> dict[str, Any]:  # fmt: skip
     """The filings of this bureau's jurisdiction (newest first) with their check deadlines,
-    and the overdue lists: on-site checks past their last day (A13.2)."""
+    and the overdue lists: on-site checks past their last day (A13.2).
+
+    `division` narrows the list to one division under the bureau's (A4); `page` (from 1)
+    bounds it to `per_page` versions, read and decoded in the database's order, so a city's
+    thousands of filings answer a page at a time (bench/bureau.py). The overdue lists always
+    cover the whole jurisdiction, from the filings' columns and one query."""
+    if page is not None and (page < 1 or not 1 <= per_page <= 200):
+        raise ValidationError("page 1 or more, per_page 1 to 200", field="page")
     today = _today(ctx)
     out = []
     received: list[deadlines.ReceivedFiling] = []
     with ctx.sessions() as s:
         bureau = s.scalar(select(Bureau))
         assert bureau is not None
-        units = {u.id: u for u in s.scalars(select(Unit))
-                 if within(bureau.division_code, u.division_code)}  # fmt: skip
-        rows = s.scalars(select(BureauFiling).order_by(BureauFiling.received_us.desc()))
-        for r in rows:
-            unit = units.get(r.unit_id)
-            if unit is None:
-                continue
+        if division and not (len(division) == 6 and division.isdigit()
+                             and within(bureau.division_code, division)):  # fmt: skip
+            raise ValidationError(
+                f"a GB/T 2260 code within this bureau's jurisdiction ({bureau.division_code})",
+                field="division", article="A4",
+            )  # fmt: skip
+        units = {
+            u.id: u
+            for u in s.scalars(
+                select(Unit).where(Unit.division_code.like(prefix(bureau.division_code) + "%"))
+            )
+        }
+        for unit_id, received_on, checked_on, jurisdiction in s.execute(
+            select(BureauFiling.unit_id, BureauFiling.received_on, BureauFiling.checked_on,
+                   BureauFiling.jurisdiction)
+            .where(BureauFiling.state != "superseded", BureauFiling.check_due_on.is_not(None))
+        ):  # fmt: skip
+            if unit_id in units:
+                received.append(
+                    deadlines.ReceivedFiling(
+                        units[unit_id].name,
+                        date.fromisoformat(received_on),
+                        date.fromisoformat(checked_on) if checked_on else None,
+                        jurisdiction,
+                    )
+                )
+        listed = (
+            select(BureauFiling)
+            .join(Unit, Unit.id == BureauFiling.unit_id)
+            .where(Unit.division_code.like(prefix(division or bureau.division_code) + "%"))
+            .order_by(BureauFiling.received_us.desc(), BureauFiling.id.desc())
+        )
+        total = s.scalar(select(func.count()).select_from(listed.subquery())) or 0
+        if page is not None:
+            listed = listed.limit(per_page).offset((page - 1) * per_page)
+        for r in s.scalars(listed):
+            unit = units[r.unit_id]
             doc = json.loads(r.document)
             check = None
             if r.check_due_on is not None:
@@ -344,11 +384,6 @@ def register(ctx: BureauContext) -> dict[str, Any]:
                     check = {"due_on": st.due_date.isoformat(), "state": st.state.value,
                              "days_left": st.days_left,
                              "days_overdue": st.days_overdue}  # fmt: skip
-                if r.state != "superseded":
-                    received.append(deadlines.ReceivedFiling(
-                        unit.name, date.fromisoformat(r.received_on),
-                        date.fromisoformat(r.checked_on) if r.checked_on else None,
-                        r.jurisdiction))  # fmt: skip
             out.append({
                 "unit": unit.name, "division_code": unit.division_code,
                 "filing": r.filing_uuid, "version": r.version, "kind": r.kind,
@@ -364,9 +399,9 @@ def register(ctx: BureauContext) -> dict[str, Any]:
                                 for a in doc.get("attachments", [])],
             })  # fmt: skip
         systems = _systems(s, units)
-        filed_units = {u.name for u in units.values() if any(r["unit"] == u.name for r in out)}
+        filed = set(s.scalars(select(BureauFiling.unit_id).distinct()))
         not_filed = sorted(u.name for u in units.values()
-                           if u.state == "linked" and u.name not in filed_units)  # fmt: skip
+                           if u.state == "linked" and u.id not in filed)  # fmt: skip
 
     def line(o: deadlines.Overdue) -> dict[str, Any]:
         return {"unit": o.unit, "what": o.what, "due_on": o.status.due_date.isoformat(),
@@ -376,6 +411,9 @@ def register(ctx: BureauContext) -> dict[str, Any]:
     return {
         "today": today.isoformat(),
         "filings": out,
+        "total": int(total),
+        "page": page,
+        "per_page": per_page if page is not None else None,
         "overdue_checks": [line(o) for o in deadlines.overdue_checks(received, today)],
         "overdue_filings": [line(o) for o in deadlines.overdue_filings(systems, today)],
         "not_filed": not_filed,
@@ -392,14 +430,12 @@ def _systems(s: Session, units: Mapping[int, Unit]) -> list[deadlines.Registered
     """Each unit's system as its first filing states it, with the day it counts as filed
     (`deadlines.counted_filing_day`: a returned filing not yet re-submitted is no filing)."""
     out = []
+    initial: dict[int, list[BureauFiling]] = {}
+    for row in s.scalars(select(BureauFiling).where(BureauFiling.kind == "initial")
+                         .order_by(BureauFiling.unit_id, BureauFiling.received_us)):  # fmt: skip
+        initial.setdefault(row.unit_id, []).append(row)
     for unit in units.values():
-        rows = list(
-            s.scalars(
-                select(BureauFiling)
-                .where(BureauFiling.unit_id == unit.id, BureauFiling.kind == "initial")
-                .order_by(BureauFiling.received_us)
-            )
-        )
+        rows = initial.get(unit.id, [])
         if not rows:
             continue
         history: list[tuple[str, date]] = []

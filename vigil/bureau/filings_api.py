@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -67,9 +67,15 @@ def mount(api: APIRouter, staff: Callable[[str], Callable[..., StaffView]], ctx:
         return Depends(staff(route))
 
     @api.get("/filings")
-    def register(w: StaffView = who("GET /api/v1/filings")) -> dict[str, Any]:
-        """The register of filings in this bureau's jurisdiction, with the overdue checks."""
-        return filings.register(ctx)
+    def register(
+        division: str | None = Query(None, max_length=6),
+        page: int | None = Query(None, ge=1, le=100_000),
+        per_page: int = Query(50, ge=1, le=200),
+        w: StaffView = who("GET /api/v1/filings"),
+    ) -> dict[str, Any]:
+        """The register of filings in this bureau's jurisdiction (or one division under it),
+        a page at a time when `page` is given, with the overdue checks."""
+        return filings.register(ctx, division=division, page=page, per_page=per_page)
 
     @api.post("/filings/accept")
     def accept(body: Which, w: StaffView = who("POST /api/v1/filings/accept")) -> dict[str, Any]:
