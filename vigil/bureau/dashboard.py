@@ -20,22 +20,23 @@ per figure:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from vigil.bureau.context import BureauContext
-from vigil.bureau.dashboard_models import UnitCameras, UnitCategory, UnitFacts
-from vigil.bureau.db.models import Bureau, HeldSeal, SiteCheck, Unit
+from vigil.bureau.dashboard_models import UnitCameras, UnitCategory, UnitFacts, UnitStatus
+from vigil.bureau.db.models import Bureau, Unit
 from vigil.bureau.divisions import prefix, within
 from vigil.bureau.filings import BUREAU_TZ
 from vigil.bureau.filings_models import BureauFiling
 from vigil.clock import local_date
 from vigil.errors import ValidationError
 from vigil.filings import deadlines
+from vigil.regulation.deadlines import FILING_DAYS, DeadlineState, DeadlineStatus
 from vigil.regulation.privacy import LOCATION_TYPES
 from vigil.regulation.taxonomy import SITE_CATEGORIES
 
@@ -88,32 +89,37 @@ def scope(s: Session, division: str | None) -> Scope:
     return Scope(bureau.division_code, division, prefix(division))
 
 
-def _unit_rows(sc: Scope, now_us: int, today: date) -> Select[Any]:
-    """One row per unit of the scope with what the dashboard judges it by."""
-    newest_seal = (select(func.max(HeldSeal.received_us)).where(HeldSeal.unit_id == Unit.id)
-                   .correlate(Unit).scalar_subquery())  # fmt: skip
-    last = (select(SiteCheck.ok).where(SiteCheck.unit_id == Unit.id)
-            .order_by(SiteCheck.checked_us.desc(), SiteCheck.id.desc()).limit(1)
-            .correlate(Unit).scalar_subquery())  # fmt: skip
-    last_at = (select(func.max(SiteCheck.checked_us)).where(SiteCheck.unit_id == Unit.id)
-               .correlate(Unit).scalar_subquery())  # fmt: skip
+def _filing_summary() -> Any:
+    """Per unit: how far its filing got (FILING_RANK) and its earliest open on-site check's
+    last day; one GROUP BY over the register (a few rows per unit)."""
     rank = case(*((BureauFiling.state == k, v) for k, v in FILING_RANK.items()), else_=0)
-    filing = (select(func.coalesce(func.max(rank), 0)).where(BureauFiling.unit_id == Unit.id)
-              .correlate(Unit).scalar_subquery())  # fmt: skip
-    open_check = and_(BureauFiling.unit_id == Unit.id, BureauFiling.state != "superseded",
-                      BureauFiling.check_due_on.is_not(None),
-                      BureauFiling.checked_on.is_(None))  # fmt: skip
-    check_due = (select(func.min(BureauFiling.check_due_on)).where(open_check)
-                 .correlate(Unit).scalar_subquery())  # fmt: skip
-    cameras = (select(UnitFacts.cameras).where(UnitFacts.unit_id == Unit.id)
-               .correlate(Unit).scalar_subquery())  # fmt: skip
-    return select(
-        Unit.id.label("id"), Unit.name.label("name"), Unit.division_code.label("division"),
-        Unit.state.label("state"), Unit.joined_us.label("joined_us"),
-        newest_seal.label("newest_seal_us"), last.label("check_ok"),
-        last_at.label("checked_us"), filing.label("filing"), check_due.label("check_due_on"),
-        func.coalesce(cameras, 0).label("cameras"),
-    ).where(Unit.division_code.like(sc.prefix + "%"))  # fmt: skip
+    open_check = and_(BureauFiling.state != "superseded", BureauFiling.checked_on.is_(None))
+    return (
+        select(BureauFiling.unit_id.label("unit_id"), func.max(rank).label("rank"),
+               func.min(case((open_check, BureauFiling.check_due_on))).label("check_due_on"))
+        .group_by(BureauFiling.unit_id)
+        .subquery("f")
+    )  # fmt: skip
+
+
+def _unit_rows(sc: Scope) -> Select[Any]:
+    """One row per unit of the scope with what the dashboard judges it by."""
+    f = _filing_summary()
+    st = UnitStatus
+    return (
+        select(
+            Unit.id.label("id"), Unit.name.label("name"), Unit.division_code.label("division"),
+            Unit.state.label("state"), Unit.joined_us.label("joined_us"),
+            st.newest_seal_us.label("newest_seal_us"), st.last_check_ok.label("check_ok"),
+            st.last_check_us.label("checked_us"), func.coalesce(f.c.rank, 0).label("filing"),
+            f.c.check_due_on.label("check_due_on"),
+            func.coalesce(UnitFacts.cameras, 0).label("cameras"),
+        )
+        .outerjoin(st, st.unit_id == Unit.id)
+        .outerjoin(f, f.c.unit_id == Unit.id)
+        .outerjoin(UnitFacts, UnitFacts.unit_id == Unit.id)
+        .where(Unit.division_code.like(sc.prefix + "%"))
+    )  # fmt: skip
 
 
 def _attention(t: Any, now_us: int, today: date) -> dict[str, Any]:
@@ -148,7 +154,7 @@ def dashboard(
     now_us, today = ctx.clock.now_us(), today_of(ctx)
     with ctx.sessions() as s:
         sc = scope(s, division)
-        t = _unit_rows(sc, now_us, today).subquery("t")
+        t = _unit_rows(sc).subquery("t")
         wanted = _attention(t, now_us, today)
         totals = s.execute(select(
             func.count(), *(func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
@@ -191,7 +197,11 @@ def dashboard(
         listed = select(t).order_by(t.c.name, t.c.id)
         if cond is not None:
             listed = listed.where(cond)
-        total_listed = s.scalar(select(func.count()).select_from(listed.subquery())) or 0
+        total_listed = (
+            int(totals[0])
+            if cond is None
+            else s.scalar(select(func.count()).select_from(listed.subquery())) or 0
+        )
         rows = s.execute(listed.limit(per_page).offset((page - 1) * per_page)).all()
         cats: dict[int, list[str]] = {}
         for unit_id, cat in s.execute(
@@ -256,23 +266,35 @@ def _loc(code: str) -> tuple[str, str]:
 
 def _overdue_filings(s: Session, sc: Scope, today: date) -> list[deadlines.Overdue]:
     """The filings overdue on `today`: units whose filing does not count (none received, or
-    returned and not submitted again: N14, A13.2) and whose last day has passed."""
-    rank = case(*((BureauFiling.state == k, v) for k, v in FILING_RANK.items()), else_=0)
-    counted = (select(func.coalesce(func.max(rank), 0)).where(BureauFiling.unit_id == Unit.id)
-               .correlate(Unit).scalar_subquery())  # fmt: skip
-    systems = [
-        deadlines.RegisteredSystem(
-            name, f.builder,
-            delivered_on=date.fromisoformat(f.delivered_on) if f.delivered_on else None,
-            commissioned_on=date.fromisoformat(f.commissioned_on) if f.commissioned_on else None,
-            filed_on=None, jurisdiction=f.jurisdiction, national_class=f.national_class,
-        )
-        for name, f in s.execute(
-            select(Unit.name, UnitFacts).join(UnitFacts, UnitFacts.unit_id == Unit.id)
-            .where(Unit.division_code.like(sc.prefix + "%"), counted <= 1)
-        )
-    ]  # fmt: skip
-    return deadlines.overdue_filings(systems, today)
+    returned and not submitted again: N14, A13.2) and whose last day has passed. A last day
+    is never earlier than 30 days after the earlier of delivery and putting into use, so
+    only units whose dates are older are judged, once per distinct set of facts."""
+    f = _filing_summary()
+    earliest = (today - timedelta(days=FILING_DAYS)).isoformat()
+    rows = s.execute(
+        select(Unit.name, UnitFacts.builder, UnitFacts.delivered_on, UnitFacts.commissioned_on,
+               UnitFacts.jurisdiction, UnitFacts.national_class)
+        .join(UnitFacts, UnitFacts.unit_id == Unit.id)
+        .outerjoin(f, f.c.unit_id == Unit.id)
+        .where(Unit.division_code.like(sc.prefix + "%"), func.coalesce(f.c.rank, 0) <= 1,
+               or_(UnitFacts.delivered_on < earliest, UnitFacts.commissioned_on < earliest))
+    ).all()  # fmt: skip
+    judged: dict[tuple[Any, ...], tuple[DeadlineStatus, deadlines.Overdue] | None] = {}
+    out = []
+    for name, *facts in rows:
+        key = tuple(facts)
+        if key not in judged:
+            builder, delivered, commissioned, jurisdiction, national_class = key
+            judged[key] = deadlines.filing_deadline(deadlines.RegisteredSystem(
+                "", str(builder),
+                delivered_on=date.fromisoformat(delivered) if delivered else None,
+                commissioned_on=date.fromisoformat(commissioned) if commissioned else None,
+                jurisdiction=str(jurisdiction), national_class=national_class,
+            ), today)  # fmt: skip
+        found = judged[key]
+        if found is not None and found[0].state is DeadlineState.OVERDUE:
+            out.append(replace(found[1], unit=name))
+    return sorted(out, key=lambda o: (-o.status.days_overdue, o.unit))
 
 
 def overdue(

@@ -8,8 +8,11 @@ transaction (a mapper event, `_copy_figures`): the unit's A7 categories, its cam
 location type and the dates its filing deadline counts from (N14, A13.2). The dashboard
 counts them with GROUP BY (`vigil.bureau.dashboard`).
 
-Also here: the unit's self-check reports fetched over the link (`vigil.bureau.selfcheck`),
-and the indexes that find a unit's newest held seal and latest check-site at once.
+Likewise each unit's newest seal received and latest check-site (`UnitStatus`), kept as
+each arrives: a year of seals and hourly checks are tens of millions of rows, not to be
+searched per request. These events are registered in every bureau process (the package
+imports this module). Also here: the unit's self-check reports fetched over the link
+(`vigil.bureau.selfcheck`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Connection,
     ForeignKey,
     Index,
@@ -28,10 +32,13 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    or_,
+    select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
-from vigil.bureau.db.models import BureauBase, HeldSeal, SiteCheck
+from vigil.bureau.db.models import BureauBase, HeldSeal, SiteCheck, Unit
 from vigil.bureau.filings_models import BureauFiling
 
 
@@ -81,9 +88,52 @@ class SelfCheckReport(BureauBase):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-# The newest seal held and the latest check of each unit, found by one index probe per unit.
+class UnitStatus(BureauBase):
+    """Each unit's newest seal received and latest check-site: a year of seals and hourly
+    checks are tens of millions of rows, so these are kept as they arrive (mapper events
+    below, in the transaction that stores the seal or the check) rather than searched."""
+
+    __tablename__ = "bureau_unit_status"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    newest_seal_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_check_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_check_ok: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
+# A unit's seals and checks in the order they arrived (check-site's and the unit's history).
 Index("ix_held_seals_unit_received", HeldSeal.unit_id, HeldSeal.received_us)
 Index("ix_site_checks_unit_checked", SiteCheck.unit_id, SiteCheck.checked_us)
+
+
+@event.listens_for(Unit, "after_insert")
+def _status_row(_mapper: Mapper[Any], conn: Connection, row: Unit) -> None:
+    conn.execute(insert(UnitStatus).values(unit_id=row.id))
+
+
+def _status(conn: Connection, unit_id: int, where: Any, **values: Any) -> None:
+    """Bring the unit's status row forward (`where`: only if this is newer); a unit
+    enrolled by a process that did not load these events gets its row now."""
+    done = conn.execute(
+        update(UnitStatus).where(UnitStatus.unit_id == unit_id, where).values(**values)
+    )
+    if done.rowcount == 0 and conn.scalar(
+        select(UnitStatus.unit_id).where(UnitStatus.unit_id == unit_id)
+    ) is None:  # fmt: skip
+        conn.execute(insert(UnitStatus).values(unit_id=unit_id, **values))
+
+
+@event.listens_for(HeldSeal, "after_insert")
+def _seal_received(_mapper: Mapper[Any], conn: Connection, row: HeldSeal) -> None:
+    newest = UnitStatus.newest_seal_us
+    _status(conn, row.unit_id, or_(newest.is_(None), newest < row.received_us),
+            newest_seal_us=row.received_us)  # fmt: skip
+
+
+@event.listens_for(SiteCheck, "after_insert")
+def _site_checked(_mapper: Mapper[Any], conn: Connection, row: SiteCheck) -> None:
+    last = UnitStatus.last_check_us
+    _status(conn, row.unit_id, or_(last.is_(None), last <= row.checked_us),
+            last_check_us=row.checked_us, last_check_ok=row.ok)  # fmt: skip
 
 
 def figures(doc: dict[str, Any]) -> tuple[list[str], dict[str, int], dict[str, Any]]:

@@ -4,9 +4,9 @@ Revision ID: b0021
 Revises: b0011
 
 Narrow tables copied from each filing version as it is registered, so the dashboard counts
-them with GROUP BY (vigil.bureau.dashboard_models); the units' self-check reports fetched over
-the link; indexes finding a unit's newest held seal and latest check-site. Filings already
-held are copied in here.
+them with GROUP BY (vigil.bureau.dashboard_models); each unit's newest seal received and
+latest check-site, kept as they arrive; the units' self-check reports fetched over the link.
+Filings, seals and checks already held are copied in here.
 """
 
 import json
@@ -59,6 +59,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("request_id"),
     )
     op.create_index("ix_bureau_selfchecks_unit_id", "bureau_selfchecks", ["unit_id"])
+    op.create_table(
+        "bureau_unit_status",
+        sa.Column("unit_id", sa.Integer(), sa.ForeignKey("units.id"), nullable=False),
+        sa.Column("newest_seal_us", sa.BigInteger(), nullable=True),
+        sa.Column("last_check_us", sa.BigInteger(), nullable=True),
+        sa.Column("last_check_ok", sa.Boolean(), nullable=True),
+        sa.PrimaryKeyConstraint("unit_id"),
+    )
     op.create_index("ix_held_seals_unit_received", "held_seals", ["unit_id", "received_us"])
     op.create_index("ix_site_checks_unit_checked", "site_checks", ["unit_id", "checked_us"])
     _copy_existing()
@@ -75,12 +83,23 @@ def _copy_existing() -> None:
         newest[int(unit_id)] = document
     for unit_id, document in newest.items():
         copy_figures(conn, unit_id, json.loads(document))
+    conn.execute(sa.text(
+        "INSERT INTO bureau_unit_status (unit_id, newest_seal_us) SELECT u.id,"
+        " (SELECT max(h.received_us) FROM held_seals h WHERE h.unit_id = u.id) FROM units u"
+    ))  # fmt: skip
+    conn.execute(sa.text(
+        "UPDATE bureau_unit_status SET"
+        " last_check_us = (SELECT c.checked_us FROM site_checks c WHERE c.unit_id ="
+        " bureau_unit_status.unit_id ORDER BY c.checked_us DESC, c.id DESC LIMIT 1),"
+        " last_check_ok = (SELECT c.ok FROM site_checks c WHERE c.unit_id ="
+        " bureau_unit_status.unit_id ORDER BY c.checked_us DESC, c.id DESC LIMIT 1)"
+    ))  # fmt: skip
 
 
 def downgrade() -> None:
     op.drop_index("ix_site_checks_unit_checked", "site_checks")
     op.drop_index("ix_held_seals_unit_received", "held_seals")
     op.drop_index("ix_bureau_selfchecks_unit_id", "bureau_selfchecks")
-    for table in ("bureau_selfchecks", "bureau_unit_facts", "bureau_unit_cameras",
-                  "bureau_unit_categories"):  # fmt: skip
+    for table in ("bureau_unit_status", "bureau_selfchecks", "bureau_unit_facts",
+                  "bureau_unit_cameras", "bureau_unit_categories"):  # fmt: skip
         op.drop_table(table)
