@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 import vigil.bureau.seals  # noqa: F401  (registers the bureau's message handlers)
 from vigil import __version__
-from vigil.bureau import dashboard_api, filings_api
+from vigil.bureau import dashboard_api, filings_api, privacy_reports_api
 from vigil.bureau.accounts import (
     BureauRole,
     SignInError,
@@ -50,6 +50,7 @@ ALLOWED: dict[str, frozenset[BureauRole]] = {
     "GET /api/v1/me": ALL_STAFF,
     "GET /api/v1/units": ALL_STAFF,
     **filings_api.ALLOWED,  # the register of filings, review, checks (vigil.bureau.filings)
+    **privacy_reports_api.ALLOWED,  # units' reports of a found camera (N8.2)
     **dashboard_api.ALLOWED,  # dashboard, overdue lists, self-check reports (A4, A13.2, N14)
 }
 
@@ -202,6 +203,7 @@ def create_app(ctx: BureauContext) -> FastAPI:
 
     filings_api.mount(api, _staff, ctx)
     dashboard_api.mount(api, _staff, ctx)
+    privacy_reports_api.mount(api, _staff, ctx)
     app.include_router(api)
 
     @app.post("/link/v1/join", include_in_schema=False)

@@ -12,8 +12,11 @@ one (`interval_days`; default monthly) and the self-check holds it to it.
 - A check records the day, who checked, the places checked and the result: `none_found`
   or `camera_found`. A found camera needs its report (place, when, description, an
   optional photo) in the same act: the report is a self-contained JSON document signed
-  with the site's Ed25519 key, kept in `privacy_reports` with status `pending_to_bureau`
-  until the bureau link carries it, and a critical alarm is raised.
+  with the site's Ed25519 key, kept in `privacy_reports`, and a critical alarm is raised.
+  When the site is linked with its bureau (`vigil link join`), the report is queued for it
+  as a `privacy.found_camera` message in the same transaction (`vigil.link.outbox`: delivered
+  in order, nothing lost while the bureau is away) and its status is `sent_to_bureau`; a
+  site not linked keeps it as `pending_to_bureau`, and the self-check says it waits.
 - Every act is registered in the audit log in the act's transaction.
 """
 
@@ -37,6 +40,8 @@ from vigil.context import SiteContext
 from vigil.db.models import Attachment, PrivacyCheck, PrivacyCheckPolicy, PrivacyReport, SiteProfile
 from vigil.errors import NotFoundError, ValidationError
 from vigil.keys.signing import key_id, load_private_key
+from vigil.link import outbox
+from vigil.link.site_side import bureau_row
 from vigil.records.attachments import IMAGE_TYPES
 from vigil.records.common import audit, check_text, not_in_future, parse_day, today
 
@@ -46,6 +51,9 @@ RESULTS = {
     "camera_found": ("发现摄像设备", "camera found"),
 }
 PENDING = "pending_to_bureau"
+SENT = "sent_to_bureau"
+#: The link message that carries a found camera's signed report to the bureau (N8.2).
+MSG_FOUND_CAMERA = "privacy.found_camera"
 ALARM_KIND = "n8_camera_found"
 MAX_PLACES = 200
 MAX_INTERVAL_DAYS = 366
@@ -333,6 +341,10 @@ def record_check(
             document = _document(s, ctx, row, report, photo)
             report.document = json.dumps(document, ensure_ascii=False, sort_keys=True)
             report.signature = base64.b64encode(key.sign(canonical(document))).decode("ascii")
+            if bureau_row(s) is not None:  # N8.2: to the bureau at once, with the act
+                outbox.enqueue(s, ctx, MSG_FOUND_CAMERA,
+                               {"document": document, "signature": report.signature})  # fmt: skip
+                report.status = SENT
             report_ids.append(report.id)
         view = _check_view(s, row)
         audit(
@@ -349,12 +361,16 @@ def record_check(
             article=ARTICLE,
         )
     for r in view.reports:
+        state = (
+            "is sent to the bureau over the link"
+            if r.status == SENT
+            else "is waiting to be sent to the bureau"
+        )
         raise_alarm(
             ctx,
             ALARM_KIND,
             "critical",
-            f"camera found in an N8 place ({r.place}): report #{r.id} is waiting to be sent "
-            "to the bureau (N8.2)",
+            f"camera found in an N8 place ({r.place}): report #{r.id} {state} (N8.2)",
         )
     return view
 

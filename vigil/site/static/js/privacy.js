@@ -23,6 +23,7 @@ addStrings({
   "pcresult.none_found": ["未发现", "none found"],
   "pcresult.camera_found": ["发现摄像设备", "camera found"],
   "pcstatus.pending_to_bureau": ["待报送公安机关", "pending to the bureau"],
+  "pcstatus.sent_to_bureau": ["已通过连接报送公安机关", "sent to the bureau over the link"],
   "field.checked_on": ["检查日期", "Checked on"],
   "field.checked_by": ["检查人", "Checked by"],
   "field.places": ["检查场所（分号分隔）", "Places (separated by ;)"],
