@@ -157,3 +157,19 @@ def test_the_register_of_filings_pages_and_narrows_to_a_division(
     with pytest.raises(ValidationError) as err:
         filings.register(ctx, division="350203")  # another city (A4)
     assert err.value.field == "division"
+
+
+def test_the_units_list_pages_and_narrows_to_a_division(bureau_ctx: BureauContext) -> None:
+    ctx = bureau_ctx
+    for i in range(5):
+        linked(ctx, f"单位{i}", "350102" if i % 2 else "350103")
+    with TestClient(create_app(ctx)) as c:
+        c.post("/api/v1/auth/login", json={"username": "li", "password": PASSWORD})
+        whole = c.get("/api/v1/units").json()
+        assert whole["total"] == 5 and len(whole["units"]) == 5
+        pages = [c.get(f"/api/v1/units?page={n}&per_page=2").json() for n in (1, 2, 3)]
+        assert [u["name"] for p in pages for u in p["units"]] == [u["name"] for u in whole["units"]]
+        county = c.get("/api/v1/units?division=350102").json()
+        assert county["total"] == 2 and {u["division_code"] for u in county["units"]} == {"350102"}
+        outside = c.get("/api/v1/units?division=350203")  # another city (A4)
+        assert outside.status_code == 400 and outside.json()["field"] == "division"

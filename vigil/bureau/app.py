@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
@@ -32,10 +32,10 @@ from vigil.bureau.accounts import (
 )
 from vigil.bureau.context import BureauContext
 from vigil.bureau.db.models import Bureau, HeldSeal, SiteCheck, Unit
-from vigil.bureau.divisions import prefix
+from vigil.bureau.divisions import prefix, within
 from vigil.bureau.enrol import EnrolmentRefused, accept_join
 from vigil.bureau.link import BureauSide
-from vigil.errors import VigilError
+from vigil.errors import ValidationError, VigilError
 from vigil.link import inbox
 from vigil.link.errors import LinkRefused
 
@@ -162,8 +162,15 @@ def create_app(ctx: BureauContext) -> FastAPI:
                 "bureau": bureau.name, "division_code": bureau.division_code}  # fmt: skip
 
     @api.get("/units")
-    def units(who: StaffView = Depends(_staff("GET /api/v1/units"))) -> dict[str, Any]:
-        """The units of this bureau's jurisdiction (its division and those under it)."""
+    def units(
+        division: str | None = Query(None, min_length=6, max_length=6, pattern=r"^\d{6}$"),
+        page: int | None = Query(None, ge=1, le=100_000),
+        per_page: int = Query(50, ge=1, le=200),
+        who: StaffView = Depends(_staff("GET /api/v1/units")),
+    ) -> dict[str, Any]:
+        """The units of this bureau's jurisdiction (its division and those under it), or of
+        one division under it; `page` (from 1) bounds the list to `per_page` units by name,
+        and the per-unit figures are read for those units only."""
         # One query, one index probe per unit for each figure (uq_held_seals_unit_seal,
         # ix_held_seals_unit_received, ix_site_checks_unit_checked): no scan of a year of
         # seals or of every check-site outcome (bench/bureau.py, docs/performance.md).
@@ -174,6 +181,15 @@ def create_app(ctx: BureauContext) -> FastAPI:
         with ctx.sessions() as s:
             bureau = s.scalar(select(Bureau))
             assert bureau is not None
+            if division is not None and not within(bureau.division_code, division):
+                raise ValidationError(f"{division} is outside this bureau's jurisdiction "
+                                      f"({bureau.division_code})", field="division",
+                                      article="A4")  # fmt: skip
+            in_scope = Unit.division_code.like(prefix(division or bureau.division_code) + "%")
+            total = s.scalar(select(func.count()).select_from(Unit).where(in_scope))
+            listed = select(Unit.id).where(in_scope).order_by(Unit.name)
+            if page is not None:
+                listed = listed.limit(per_page).offset((page - 1) * per_page)
             rows = s.execute(
                 select(
                     Unit,
@@ -182,10 +198,11 @@ def create_app(ctx: BureauContext) -> FastAPI:
                     check.with_only_columns(SiteCheck.checked_us).scalar_subquery(),
                     check.with_only_columns(SiteCheck.ok).scalar_subquery(),
                 )
-                .where(Unit.division_code.like(prefix(bureau.division_code) + "%"))
+                .where(Unit.id.in_(listed.scalar_subquery()))
                 .order_by(Unit.name)
             ).all()
         return {
+            "total": total, "page": page, "per_page": per_page if page is not None else None,
             "units": [
                 {
                     "name": u.name,
