@@ -237,3 +237,27 @@ def test_the_units_signed_self_check_report_is_asked_for_and_read(
                      {"request": "never-asked", "error": "x"})  # fmt: skip
     with pytest.raises(LinkRefused):
         inbox.receive(bside, sign(site.signing_key, stray))
+
+
+def test_seals_and_checks_loaded_in_bulk_are_counted_once_the_status_is_rebuilt(
+    bureau_ctx: BureauContext, clock: FakeClock
+) -> None:
+    """What the migration does for seals and checks held before it (and a bulk load after)."""
+    from sqlalchemy import insert
+
+    from vigil.bureau.dashboard_models import rebuild_status
+
+    now = clock.now_us()
+    with bureau_ctx.engine.begin() as conn:  # Core inserts: no mapper events
+        conn.execute(insert(Unit), [dict(id=7, name="丙", division_code="350102", state="linked",
+                     peer_id="site:c", public_key_pem="", key_id="", url="", invited_us=0,
+                     joined_us=now - 10**12)])  # fmt: skip
+        conn.execute(insert(HeldSeal), [dict(unit_id=7, seal_id=i, sealed_us=now, key_id="k",
+                     body="{}", signature_hex="00", received_us=now - i) for i in (1, 2)])  # fmt: skip
+        conn.execute(insert(SiteCheck), [dict(unit_id=7, checked_us=now - 5, ok=True,
+                     findings="[]"), dict(unit_id=7, checked_us=now - 1, ok=False,
+                     findings="[]")])  # fmt: skip
+        rebuild_status(conn)
+    [row] = dashboard.dashboard(bureau_ctx)["list"]["units"]
+    assert row["newest_seal_us"] == now - 1 and not row["seals_stale"]
+    assert row["last_check"] == {"ok": False, "at_us": now - 1}

@@ -34,6 +34,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
@@ -120,6 +121,23 @@ def _status(conn: Connection, unit_id: int, where: Any, **values: Any) -> None:
         select(UnitStatus.unit_id).where(UnitStatus.unit_id == unit_id)
     ) is None:  # fmt: skip
         conn.execute(insert(UnitStatus).values(unit_id=unit_id, **values))
+
+
+def rebuild_status(conn: Connection) -> None:
+    """Recompute every unit's status row from the seals and checks held (after a bulk load
+    that bypassed the events: the migration, a benchmark's COPY)."""
+    conn.execute(delete(UnitStatus))
+    conn.execute(text(
+        "INSERT INTO bureau_unit_status (unit_id, newest_seal_us) SELECT u.id,"
+        " (SELECT max(h.received_us) FROM held_seals h WHERE h.unit_id = u.id) FROM units u"
+    ))  # fmt: skip
+    conn.execute(text(
+        "UPDATE bureau_unit_status SET"
+        " last_check_us = (SELECT c.checked_us FROM site_checks c WHERE c.unit_id ="
+        " bureau_unit_status.unit_id ORDER BY c.checked_us DESC, c.id DESC LIMIT 1),"
+        " last_check_ok = (SELECT c.ok FROM site_checks c WHERE c.unit_id ="
+        " bureau_unit_status.unit_id ORDER BY c.checked_us DESC, c.id DESC LIMIT 1)"
+    ))  # fmt: skip
 
 
 @event.listens_for(HeldSeal, "after_insert")

@@ -73,7 +73,7 @@ def upgrade() -> None:
 
 
 def _copy_existing() -> None:
-    from vigil.bureau.dashboard_models import copy_figures
+    from vigil.bureau.dashboard_models import copy_figures, rebuild_status
 
     conn = op.get_bind()
     newest: dict[int, str] = {}
@@ -83,17 +83,7 @@ def _copy_existing() -> None:
         newest[int(unit_id)] = document
     for unit_id, document in newest.items():
         copy_figures(conn, unit_id, json.loads(document))
-    conn.execute(sa.text(
-        "INSERT INTO bureau_unit_status (unit_id, newest_seal_us) SELECT u.id,"
-        " (SELECT max(h.received_us) FROM held_seals h WHERE h.unit_id = u.id) FROM units u"
-    ))  # fmt: skip
-    conn.execute(sa.text(
-        "UPDATE bureau_unit_status SET"
-        " last_check_us = (SELECT c.checked_us FROM site_checks c WHERE c.unit_id ="
-        " bureau_unit_status.unit_id ORDER BY c.checked_us DESC, c.id DESC LIMIT 1),"
-        " last_check_ok = (SELECT c.ok FROM site_checks c WHERE c.unit_id ="
-        " bureau_unit_status.unit_id ORDER BY c.checked_us DESC, c.id DESC LIMIT 1)"
-    ))  # fmt: skip
+    rebuild_status(conn)
 
 
 def downgrade() -> None:
