@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 import vigil.bureau.seals  # noqa: F401  (registers the bureau's message handlers)
 from vigil import __version__
-from vigil.bureau import dashboard_api, filings_api, privacy_reports_api
+from vigil.bureau import dashboard_api, filings_api, planning_api, privacy_reports_api
 from vigil.bureau.accounts import (
     BureauRole,
     SignInError,
@@ -52,6 +52,7 @@ ALLOWED: dict[str, frozenset[BureauRole]] = {
     **filings_api.ALLOWED,  # the register of filings, review, checks (vigil.bureau.filings)
     **privacy_reports_api.ALLOWED,  # units' reports of a found camera (N8.2)
     **dashboard_api.ALLOWED,  # dashboard, overdue lists, self-check reports (A4, A13.2, N14)
+    **planning_api.ALLOWED,  # the register of planned systems (A6, N6)
 }
 
 
@@ -221,6 +222,7 @@ def create_app(ctx: BureauContext) -> FastAPI:
     filings_api.mount(api, _staff, ctx)
     dashboard_api.mount(api, _staff, ctx)
     privacy_reports_api.mount(api, _staff, ctx)
+    planning_api.mount(api, _staff, ctx)
     app.include_router(api)
 
     @app.post("/link/v1/join", include_in_schema=False)
@@ -244,6 +246,7 @@ def create_app(ctx: BureauContext) -> FastAPI:
 
     dashboard_api.mount_pages(app)
     filings_api.mount_pages(app)
+    planning_api.mount_pages(app)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
