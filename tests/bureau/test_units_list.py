@@ -5,7 +5,7 @@
   check-site with one query of index probes, and still lists only the bureau's jurisdiction
   (A4: a city sees its counties, not a neighbouring city's units);
 - the register of filings (GET /api/v1/filings) gives a page at a time, narrowed to one
-  division (A4), while its overdue lists still cover the whole jurisdiction (A13.2, N14);
+  division (A4), leaving the overdue lists (A13.2, N14) to GET /api/v1/overdue;
 - POST /link/v1/inbox takes many units' seals at once (checked and stored in worker threads):
   every one is held exactly once, and a copy sent again is refused as replayed (A3).
 """
@@ -152,8 +152,9 @@ def test_the_register_of_filings_pages_and_narrows_to_a_division(
     assert len(last["filings"]) == 2 and last["total"] == 10
     county = filings.register(ctx, division="350103", page=1)
     assert county["total"] == 5 and {f["unit"] for f in county["filings"]} == {"商场"}
-    # the overdue lists still cover the whole jurisdiction
-    assert county["overdue_checks"] == whole["overdue_checks"]
+    # a page leaves the jurisdiction's overdue lists to GET /api/v1/overdue; the whole has them
+    assert "overdue_checks" not in county and county["overdue"] == "/api/v1/overdue"
+    assert "overdue_checks" in whole and whole["not_filed"] == ["从未备案"]
     with pytest.raises(ValidationError) as err:
         filings.register(ctx, division="350203")  # another city (A4)
     assert err.value.field == "division"

@@ -325,8 +325,9 @@ def register(
 
     `division` narrows the list to one division under the bureau's (A4); `page` (from 1)
     bounds it to `per_page` versions, read and decoded in the database's order, so a city's
-    thousands of filings answer a page at a time (bench/bureau.py). The overdue lists always
-    cover the whole jurisdiction, from the filings' columns and one query."""
+    thousands of filings answer a page at a time (bench/bureau.py). A page leaves out the
+    overdue lists, which cover the whole jurisdiction: GET /api/v1/overdue pages them (and
+    the whole register still carries them, from the filings' columns and one query)."""
     if page is not None and (page < 1 or not 1 <= per_page <= 200):
         raise ValidationError("page 1 or more, per_page 1 to 200", field="page")
     today = _today(ctx)
@@ -347,20 +348,21 @@ def register(
                 select(Unit).where(Unit.division_code.like(prefix(bureau.division_code) + "%"))
             )
         }
-        for unit_id, received_on, checked_on, jurisdiction in s.execute(
-            select(BureauFiling.unit_id, BureauFiling.received_on, BureauFiling.checked_on,
-                   BureauFiling.jurisdiction)
-            .where(BureauFiling.state != "superseded", BureauFiling.check_due_on.is_not(None))
-        ):  # fmt: skip
-            if unit_id in units:
-                received.append(
-                    deadlines.ReceivedFiling(
-                        units[unit_id].name,
-                        date.fromisoformat(received_on),
-                        date.fromisoformat(checked_on) if checked_on else None,
-                        jurisdiction,
+        if page is None:  # a page leaves the overdue lists to GET /api/v1/overdue
+            for unit_id, received_on, checked_on, jurisdiction in s.execute(
+                select(BureauFiling.unit_id, BureauFiling.received_on, BureauFiling.checked_on,
+                       BureauFiling.jurisdiction)
+                .where(BureauFiling.state != "superseded", BureauFiling.check_due_on.is_not(None))
+            ):  # fmt: skip
+                if unit_id in units:
+                    received.append(
+                        deadlines.ReceivedFiling(
+                            units[unit_id].name,
+                            date.fromisoformat(received_on),
+                            date.fromisoformat(checked_on) if checked_on else None,
+                            jurisdiction,
+                        )
                     )
-                )
         listed = (
             select(BureauFiling)
             .join(Unit, Unit.id == BureauFiling.unit_id)
@@ -398,6 +400,10 @@ def register(
                                  "sha256": a["sha256"], "asked_by": a.get("asked_by")}
                                 for a in doc.get("attachments", [])],
             })  # fmt: skip
+        if page is not None:
+            return {"today": today.isoformat(), "filings": out, "total": int(total),
+                    "page": page, "per_page": per_page, "overdue": "/api/v1/overdue",
+                    "due_states": [st.value for st in DeadlineState]}  # fmt: skip
         systems = _systems(s, units)
         filed = set(s.scalars(select(BureauFiling.unit_id).distinct()))
         not_filed = sorted(u.name for u in units.values()
@@ -412,8 +418,6 @@ def register(
         "today": today.isoformat(),
         "filings": out,
         "total": int(total),
-        "page": page,
-        "per_page": per_page if page is not None else None,
         "overdue_checks": [line(o) for o in deadlines.overdue_checks(received, today)],
         "overdue_filings": [line(o) for o in deadlines.overdue_filings(systems, today)],
         "not_filed": not_filed,
