@@ -37,7 +37,7 @@ def test_a_found_camera_report_reaches_the_bureau_and_its_staff_read_it(
 ) -> None:
     assert httpx.get(bureau.server.url + "/api/v1/reports").status_code == 401
     with site_process(tmp_path / "site", database_url, VIGIL_LINK_RETRY_MAX_S="1") as site:
-        # not linked yet: the report is kept, pending (the self-check says it waits)
+        # not linked yet: the report is kept, pending (the self-check says it waits) ...
         out = site.cli("privacy-check", "add", "--on", "2026-01-05", "--by", "王五", *FOUND)
         assert out.returncode == 0, out.stderr
         assert [r["status"] for r in reports(site)] == ["pending_to_bureau"]
@@ -45,10 +45,14 @@ def test_a_found_camera_report_reaches_the_bureau_and_its_staff_read_it(
         token = bureau.invite("鼓楼某酒店", "--division", "350102")
         out = site.cli("link", "join", bureau.server.url, "--token", token)
         assert out.returncode == 0, out.stderr
+        # ... and queued for the bureau when the site links
+        assert "1 report(s) of a found camera" in out.stdout
+        assert [r["status"] for r in reports(site)] == ["sent_to_bureau"]
         out = site.cli("privacy-check", "add", "--on", "2026-01-06", "--by", "王五", *FOUND)
         assert out.returncode == 0, out.stderr
         assert "sent_to_bureau" in out.stdout
-        sent = next(r for r in reports(site) if r["status"] == "sent_to_bureau")
+        earlier, sent = sorted(reports(site), key=lambda r: int(r["id"]))
+        assert sent["status"] == "sent_to_bureau"
 
         officer = staff(bureau, "li", "officer")
         head = staff(bureau, "zhao", "head")
@@ -59,16 +63,17 @@ def test_a_found_camera_report_reaches_the_bureau_and_its_staff_read_it(
             rows: list[dict[str, Any]] = r.json()["reports"]
             return rows
 
-        wait_for(listed, "the report at the bureau")
-        [row] = listed()  # the one sent; the one made before the link stays at the unit
+        wait_for(lambda: len(listed()) == 2, "both reports at the bureau")
+        row, first = listed()  # newest first
+        assert first["report_id"] == earlier["id"] and first["signature"] == earlier["signature"]
         assert (row["unit"], row["report_id"], row["place"]) == ("鼓楼某酒店", sent["id"],
                                                                  "客房 302 插座内")  # fmt: skip
         assert row["document"] == sent["document"] and row["signature"] == sent["signature"]
         assert row["article"] == "N8.2"
-        assert head.get("/api/v1/reports").json()["reports"] == [row]
+        assert head.get("/api/v1/reports").json()["reports"] == [row, first]
         status = json.loads(site.cli("link", "status", "--json").stdout)
         assert status["outbox"]["refused"] == 0
-    assert bureau_actions(bureau).count("found_camera_report_received") == 1
+    assert bureau_actions(bureau).count("found_camera_report_received") == 2
 
 
 def test_a_report_that_does_not_verify_or_names_another_site_is_refused(tmp_path: Path) -> None:

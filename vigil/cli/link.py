@@ -34,6 +34,12 @@ def join(
     row = join_bureau(ctx, url, token, site_url=site_url)
     console.print(f"linked with {row.name} ({row.division_code}) as unit {row.unit_name!r}")
     console.print(f"bureau {row.peer_id}, key {row.key_id[:16]}…")
+    from vigil.audit.actor import Actor
+    from vigil.records.privacy_checks import send_pending
+
+    sent = send_pending(ctx, Actor.cli())  # N8.2: found cameras reported before the link
+    if sent:
+        console.print(f"queued for the bureau: {len(sent)} report(s) of a found camera (N8.2)")
 
 
 def link_status(ctx: Any) -> dict[str, Any]:

@@ -16,7 +16,8 @@ one (`interval_days`; default monthly) and the self-check holds it to it.
   When the site is linked with its bureau (`vigil link join`), the report is queued for it
   as a `privacy.found_camera` message in the same transaction (`vigil.link.outbox`: delivered
   in order, nothing lost while the bureau is away) and its status is `sent_to_bureau`; a
-  site not linked keeps it as `pending_to_bureau`, and the self-check says it waits.
+  site not linked keeps it as `pending_to_bureau`, and the self-check says it waits, until
+  `send_pending` queues it when the site links (`vigil link join`).
 - Every act is registered in the audit log in the act's transaction.
 """
 
@@ -373,6 +374,29 @@ def record_check(
             f"camera found in an N8 place ({r.place}): report #{r.id} {state} (N8.2)",
         )
     return view
+
+
+def send_pending(ctx: SiteContext, actor: Actor) -> list[int]:
+    """Queue for the bureau every report still `pending_to_bureau` (made before the site was
+    linked), oldest first, each marked sent in the same transaction (N8.2); their ids."""
+    with ctx.sessions.begin() as s:
+        if bureau_row(s) is None:
+            return []
+        rows = list(
+            s.scalars(
+                select(PrivacyReport)
+                .where(PrivacyReport.status == PENDING)
+                .order_by(PrivacyReport.id)
+            )
+        )
+        for row in rows:
+            body = {"document": json.loads(row.document), "signature": row.signature}
+            outbox.enqueue(s, ctx, MSG_FOUND_CAMERA, body)
+            row.status = SENT
+        if rows:
+            audit(s, ctx, actor, "privacy_report.send", reports=[r.id for r in rows],
+                  article=ARTICLE)  # fmt: skip
+    return [r.id for r in rows]
 
 
 def _document(
