@@ -350,10 +350,12 @@ def demo(
         for user, role, pw in bureau_logins:
             console.print(f"  sign in ({role}): [bold]{user}[/bold] / [bold]{pw}[/bold]")
         console.print(
-            "\n  To file (备案, A13.2, N14): at the site, 场所 / Site → 备案 / Filing, upload\n"
+            "\n  To file (备案, A13.2, N14): on the site's 场所 / Site page, card\n"
+            "  向公安机关备案 / Filing with the bureau, upload\n"
             + "".join(f"    {p}\n" for p in documents)
-            + "  and submit; at the bureau the officer accepts it (备案 / Filings), and the\n"
-            "  receipt 备案回执 shows at the site. (Or: vigil filing submit --attach KIND=FILE)\n"
+            + f"  and submit; the officer accepts it at {bureau_url}/filings (备案登记与审核),\n"
+            "  and the receipt 备案回执 shows on that card. (Or: vigil filing submit --attach\n"
+            "  KIND=FILE; A13.2's three documents are already on the demo profile.)\n"
             "  Ctrl-C stops both and closes every open segment.\n",
             highlight=False,
         )
