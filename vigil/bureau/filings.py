@@ -342,12 +342,20 @@ def register(
                 f"a GB/T 2260 code within this bureau's jurisdiction ({bureau.division_code})",
                 field="division", article="A4",
             )  # fmt: skip
-        units = {
-            u.id: u
-            for u in s.scalars(
-                select(Unit).where(Unit.division_code.like(prefix(bureau.division_code) + "%"))
-            )
-        }
+        listed = (
+            select(BureauFiling)
+            .join(Unit, Unit.id == BureauFiling.unit_id)
+            .where(Unit.division_code.like(prefix(division or bureau.division_code) + "%"))
+            .order_by(BureauFiling.received_us.desc(), BureauFiling.id.desc())
+        )
+        total = s.scalar(select(func.count()).select_from(listed.subquery())) or 0
+        if page is not None:
+            listed = listed.limit(per_page).offset((page - 1) * per_page)
+        rows = list(s.scalars(listed))
+        # the whole register judges every unit of the jurisdiction; a page reads its own
+        in_city = Unit.division_code.like(prefix(bureau.division_code) + "%")
+        units = {u.id: u for u in s.scalars(select(Unit).where(
+            in_city if page is None else Unit.id.in_({r.unit_id for r in rows})))}  # fmt: skip
         if page is None:  # a page leaves the overdue lists to GET /api/v1/overdue
             for unit_id, received_on, checked_on, jurisdiction in s.execute(
                 select(BureauFiling.unit_id, BureauFiling.received_on, BureauFiling.checked_on,
@@ -363,16 +371,7 @@ def register(
                             jurisdiction,
                         )
                     )
-        listed = (
-            select(BureauFiling)
-            .join(Unit, Unit.id == BureauFiling.unit_id)
-            .where(Unit.division_code.like(prefix(division or bureau.division_code) + "%"))
-            .order_by(BureauFiling.received_us.desc(), BureauFiling.id.desc())
-        )
-        total = s.scalar(select(func.count()).select_from(listed.subquery())) or 0
-        if page is not None:
-            listed = listed.limit(per_page).offset((page - 1) * per_page)
-        for r in s.scalars(listed):
+        for r in rows:
             unit = units[r.unit_id]
             doc = json.loads(r.document)
             check = None
