@@ -19,6 +19,7 @@ from tests.bureau.test_bureau_cli import signed_in
 from tests.bureau.test_link_processes import audit_rows
 from vigil.audit.verify import check_audit
 from vigil.bureau import planning
+from vigil.bureau.dashboard_models import UnitCategory, UnitFacts
 from vigil.bureau.db.models import Unit
 
 PW = "planning-password-42"
@@ -157,6 +158,40 @@ def test_plans_are_read_by_all_staff_changed_by_heads_and_administrators_and_aud
         assert problems == []
     finally:
         ctx.close()
+
+
+def test_a_plan_is_warned_of_a_system_already_built_and_filed_there(bureau: Bureau) -> None:
+    """N6: a unit of the same county whose filing names the same A7 category or N7 class has
+    built such a system already; the plan is kept and the answer names the unit."""
+    ctx = bureau.ctx()
+    try:
+        with ctx.sessions.begin() as s:
+            ids = []
+            for name, division in (("东街口商场", "350102"), ("台江商场", "350103")):
+                unit = Unit(name=name, division_code=division, state="linked",
+                            peer_id=f"site:{uuid.uuid4()}", public_key_pem="", key_id="k",
+                            url="", invited_us=0, joined_us=0)  # fmt: skip
+                s.add(unit)
+                s.flush()
+                s.add(UnitCategory(unit_id=unit.id, category="crowded_public_places"))
+                s.add(UnitFacts(unit_id=unit.id, builder="unit", jurisdiction="national",
+                                national_class="crowded_place", cameras=20))  # fmt: skip
+                ids.append(unit.id)
+    finally:
+        ctx.close()
+    head = add_user(bureau, "zhang", "head")
+    r = head.post("/api/v1/plans", json=SQUARE)
+    assert r.status_code == 200, r.text
+    (warning,) = r.json()["warnings"]  # the Gulou unit, not Taijiang's
+    assert (warning["kind"], warning["unit_id"], warning["article"]) == ("unit", ids[0], "N6")
+    assert warning["same"] == ["category", "national_class"]
+    # once the plan is built by that very unit, it is no longer warned of itself
+    plan = r.json()["plan"]["id"]
+    head.patch(f"/api/v1/plans/{plan}", json={"status": "under_construction"})
+    r = head.patch(f"/api/v1/plans/{plan}", json={"status": "built", "unit_id": ids[0]})
+    assert r.status_code == 200 and r.json()["warnings"] == []
+    (created,) = audit_rows(bureau, "plan_create")
+    assert (created["n6_overlaps"], created["n6_units"]) == ([], [ids[0]])
 
 
 BAD: list[tuple[dict[str, Any], str, str | None]] = [

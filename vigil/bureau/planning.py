@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from vigil.bureau.accounts import BureauRole, StaffView
 from vigil.bureau.context import BureauContext
+from vigil.bureau.dashboard_models import UnitCategory, UnitFacts
 from vigil.bureau.db.models import Bureau, Unit
 from vigil.bureau.divisions import prefix, within
 from vigil.bureau.planning_models import PlannedSystem
@@ -201,12 +202,45 @@ def overlaps(s: Session, row: PlannedSystem) -> list[dict[str, Any]]:
         why = (f"the same place ({', '.join(shared)})" if shared
                else f"the same {same[0].replace('_', ' ')} ({getattr(row, same[0])})")  # fmt: skip
         warnings.append({
-            "article": "N6", "other": other.id, "other_name": other.name,
+            "article": "N6", "kind": "plan", "other": other.id, "other_name": other.name,
             "other_status": other.status, "places": shared, "same": same,
             "message": f"plan {other.id} ({other.name}, {other.status}) covers {why} in "
                        f"{row.division_code}: avoid building twice (N6)",
         })  # fmt: skip
-    return warnings
+    return warnings + _built_units(s, row)
+
+
+def _built_units(s: Session, row: PlannedSystem) -> list[dict[str, Any]]:
+    """Units of the same division whose newest filing names the plan's A7 category or N7
+    class: systems already built there (N6), other than the one the plan became."""
+    found: dict[int, tuple[str, list[str]]] = {}
+    queries = []
+    if row.category is not None:
+        queries.append(("category", select(Unit.id, Unit.name).join(
+            UnitCategory, UnitCategory.unit_id == Unit.id).where(
+            UnitCategory.category == row.category)))  # fmt: skip
+    if row.national_class is not None:
+        queries.append(("national_class", select(Unit.id, Unit.name).join(
+            UnitFacts, UnitFacts.unit_id == Unit.id).where(
+            UnitFacts.national_class == row.national_class)))  # fmt: skip
+    for what, q in queries:
+        for unit_id, name in s.execute(q.where(Unit.division_code == row.division_code)):
+            if unit_id != row.unit_id:
+                found.setdefault(unit_id, (name, []))[1].append(what)
+    return [
+        {"article": "N6", "kind": "unit", "unit_id": unit_id, "other_name": name,
+         "other_status": "filed", "places": [], "same": same,
+         "message": f"unit {unit_id} ({name}) has filed a system of the same "
+                    f"{same[0].replace('_', ' ')} in {row.division_code}: avoid building "
+                    f"twice (N6)"}
+        for unit_id, (name, same) in sorted(found.items())
+    ]  # fmt: skip
+
+
+def _overlap_ids(warnings: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """For the audit entry: the plans and the units a change was warned of (N6)."""
+    return {"n6_overlaps": [w["other"] for w in warnings if w["kind"] == "plan"],
+            "n6_units": [w["unit_id"] for w in warnings if w["kind"] == "unit"]}  # fmt: skip
 
 
 def view(row: PlannedSystem, unit_name: str | None = None) -> dict[str, Any]:
@@ -237,7 +271,7 @@ def create(ctx: BureauContext, who: StaffView, data: Mapping[str, Any]) -> dict[
         who.actor.audit(s, ctx, "plan_create",
                         detail={"plan": row.id, "name": row.name, "division": row.division_code,
                                 "status": row.status,
-                                "n6_overlaps": [w["other"] for w in warnings]})  # fmt: skip
+                                **_overlap_ids(warnings)})  # fmt: skip
         return {"plan": view(row), "warnings": warnings}
 
 
@@ -258,7 +292,7 @@ def update(
                         detail={"plan": row.id, "name": row.name, "division": row.division_code,
                                 "fields": changed, "status_from": before, "status": row.status,
                                 "unit_id": row.unit_id,
-                                "n6_overlaps": [w["other"] for w in warnings]})  # fmt: skip
+                                **_overlap_ids(warnings)})  # fmt: skip
         return {"plan": view(row, _unit_name(s, row)), "warnings": warnings}
 
 
