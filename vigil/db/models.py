@@ -67,7 +67,6 @@ class Camera(Base):
     number and types of cameras. None: not recorded (migration 0009)."""
 
 
-
 class Segment(Base):
     """One committed original: a complete, fsynced, hashed fMP4 file at its final name
     (docs/design/recording.md, invariant 1)."""
