@@ -428,6 +428,14 @@ def fill(a: argparse.Namespace, pg: str, home: Path) -> dict[str, Any]:
         )
         conn.commit()
         t_checks = time.perf_counter() - t
+        if "bureau_unit_status" in have:  # each unit's newest seal and latest check, kept
+            # as they arrive by the bureau's mapper events, which COPY bypasses
+            from vigil.bureau.dashboard_models import rebuild_status
+
+            ctx = BureauContext.open(home)
+            with ctx.engine.begin() as sa_conn:
+                rebuild_status(sa_conn)
+            ctx.close()
         conn.autocommit = True
         for table in ("units", "bureau_filings"):
             conn.execute(
@@ -510,8 +518,14 @@ class Server:
 
 
 PAGES = [
-    ("units list (GET /units)", "/api/v1/units"),
-    ("register of filings (GET /filings)", "/api/v1/filings"),
+    ("units list, whole (GET /units)", "/api/v1/units"),
+    ("units list, first page", "/api/v1/units?page=1&per_page=50"),
+    ("units list, deep page", "/api/v1/units?page=90&per_page=50"),
+    ("units list, one county", "/api/v1/units?division=350104&page=1"),
+    ("register of filings, whole (GET /filings)", "/api/v1/filings"),
+    ("register of filings, first page", "/api/v1/filings?page=1&per_page=50"),
+    ("register of filings, deep page", "/api/v1/filings?page=100&per_page=50"),
+    ("register of filings, one county", "/api/v1/filings?division=350104&page=1"),
     ("dashboard", "/api/v1/dashboard"),
     ("dashboard, one county", "/api/v1/dashboard?division=350104"),
     ("dashboard list, deep page", "/api/v1/dashboard?page=90&per_page=50"),
