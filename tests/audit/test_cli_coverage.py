@@ -35,6 +35,7 @@ READ_ONLY = {
     "subject-request list", "privacy-check list", "privacy-check reports",
     "site secret-unit show",
     "link status",
+    "bureau audit verify",
 }  # fmt: skip
 #: Long-running services: what they do is registered act by act (web acts in the audit log,
 #: recordings in the camera chains), not by starting them.
@@ -52,6 +53,7 @@ NEEDS_RECORDING = {
     "bureau invite": "tests/bureau/test_bureau_cli.py (link_invite in the bureau's log)",
     "bureau check-site": "tests/bureau/test_link_processes.py (check_site ok, then failed)",
     "bureau rotate-key": "tests/bureau/test_link_processes.py (key_rotate in the bureau's log)",
+    "bureau seal": "tests/bureau/test_bureau_audit_seals.py (bureau_seal as cli:<user>)",
 }
 #: Commands run before a state-changing one, to give it something to act on.
 SETUP: dict[str, list[list[str]]] = {

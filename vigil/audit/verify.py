@@ -26,7 +26,7 @@ from json.encoder import encode_basestring_ascii as _esc
 from typing import Any
 
 from vigil.audit.log import AUDIT_CHAIN, AuditRecord
-from vigil.context import SiteContext
+from vigil.context import Context, SiteContext
 from vigil.db.models import AuditEntry
 from vigil.integrity.chain import walk_rows
 from vigil.integrity.verify import Problem, check_seals
@@ -88,7 +88,7 @@ def _differing(link_body: str, r: Sequence[Any]) -> list[str]:
     return sorted(k for k in should.keys() | body.keys() if should.get(k) != body.get(k))
 
 
-def _stream(ctx: SiteContext) -> Iterator[tuple[Any, ...]]:
+def _stream(ctx: Context) -> Iterator[tuple[Any, ...]]:
     with ctx.sessions() as s:
         cur = s.connection().connection.cursor()
         try:
@@ -99,7 +99,7 @@ def _stream(ctx: SiteContext) -> Iterator[tuple[Any, ...]]:
             cur.close()
 
 
-def check_audit(ctx: SiteContext) -> tuple[list[Problem], dict[int, str], int]:
+def check_audit(ctx: Context) -> tuple[list[Problem], dict[int, str], int]:
     """Chain and rows only (no seals): the problems, the recomputed hash at every seq
     (for checking the seals' audit heads) and the number of links walked."""
     with ctx.sessions() as s:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from vigil.audit.query import list_entries, to_csv
 from vigil.audit.verify import verify_audit
 from vigil.cli.common import console, open_site, plain, print_json
 from vigil.clock import parse_instant
+from vigil.integrity.verify import Problem
 
 audit_app = typer.Typer(
     help="The audit log: who reviewed, copied or retrieved what, when, why, and for whom "
@@ -79,15 +81,18 @@ def list_cmd(
 def verify_cmd(as_json: JsonOpt = False) -> None:
     """Check that no registered act was altered, removed or inserted (exit 0 = it holds)."""
     ctx = open_site()
-    problems = verify_audit(ctx)
+    report_problems(verify_audit(ctx), as_json, "the audit log holds")
+
+
+def report_problems(problems: Sequence[Problem], as_json: bool, holds: str) -> None:
+    """Print an audit log's problems, one line each naming the seq (or as JSON), and exit
+    0 when there are none, else 1; also `vigil bureau audit verify` (A27)."""
     if as_json:
         print_json({"ok": not problems, "problems": [asdict(p) for p in problems]})
     else:
         for p in problems:
             console.print(f"[red]FAIL[/red] {p.line()}", highlight=False, soft_wrap=True)
         console.print(
-            "[green]the audit log holds[/green]"
-            if not problems
-            else f"[red]{len(problems)} problems[/red]"
+            f"[green]{holds}[/green]" if not problems else f"[red]{len(problems)} problems[/red]"
         )
     raise typer.Exit(0 if not problems else 1)

@@ -85,25 +85,30 @@ def serve(
         ),
     ] = 3600,
 ) -> None:
-    """Run the bureau's console, API and link endpoints, deliver its outbox, and check every
-    linked unit's chains against the seals held every --check-every seconds."""
+    """Run the bureau's console, API and link endpoints, deliver its outbox, check every
+    linked unit's chains against the seals held every --check-every seconds, and seal the
+    bureau's own audit log every VIGIL_SEAL_INTERVAL_S seconds (A27)."""
     import uvicorn
 
     from vigil.bureau.app import create_app
+    from vigil.bureau.audit_seals import SealScheduler, seal_interval_s
     from vigil.bureau.link import BureauSide
     from vigil.bureau.seals import CheckScheduler
     from vigil.link.delivery import LinkWorker
 
     ctx = _open(home)
+    sealer = SealScheduler(ctx, seal_interval_s())  # its own audit log sealed (A27)
     worker = LinkWorker(BureauSide(ctx))
     worker.start()
     scheduler = CheckScheduler(ctx, check_every)
     if check_every > 0:
         scheduler.start()
+    sealer.start()
     console.print(f"Vigil bureau at http://{host}:{port}/")
     try:
         uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
     finally:
+        sealer.stop.set()
         scheduler.stop.set()
         worker.shutdown()
         ctx.close()
@@ -196,3 +201,36 @@ def check_site(
         console.print(verdict)
     if not result.ok:
         raise typer.Exit(1)
+
+
+@bureau_app.command("seal")
+def seal(home: HomeOption) -> None:
+    """Sign the heads of the bureau's audit log with its key now, chained to its previous
+    seal (A27); `serve` does this every VIGIL_SEAL_INTERVAL_S seconds."""
+    from vigil.bureau.audit_seals import seal_bureau
+
+    ctx = _open(home)
+    made = seal_bureau(ctx, actor=Actor.cli())
+    assert made is not None  # a person's seal always signs (its own entry at least)
+    console.print(f"seal {made.id} signed at {made.sealed_us} by key {made.key_id[:16]}…")
+    ctx.close()
+
+
+bureau_audit_app = typer.Typer(help="The bureau's own audit log (A27).", no_args_is_help=True)
+bureau_app.add_typer(bureau_audit_app, name="audit")
+
+
+@bureau_audit_app.command("verify")
+def audit_verify(
+    home: HomeOption,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check that no act in the bureau's audit log was altered or removed, and that its
+    seals hold (A27). Exit 0 only then; else 1, naming the entry's seq."""
+    from vigil.bureau.audit_seals import verify_bureau_audit
+    from vigil.cli.audit import report_problems
+
+    ctx = _open(home)
+    problems = verify_bureau_audit(ctx)
+    ctx.close()
+    report_problems(problems, as_json, "the bureau's audit log holds")

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, Protocol, TypeVar, cast
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vigil.clock import Clock
 from vigil.context import SiteContext
 from vigil.db.models import ChainEntry, Seal, Site
 from vigil.integrity.chain import canonical_json
@@ -33,6 +36,32 @@ SEAL_TYPE = "vigil.seal.v2"
 #: The link registers one that queues the seal for the bureau (vigil.link.seals), so a
 #: seal and the message that hands it over commit together.
 seal_listeners: list[Callable[[Session, SiteContext, Seal], None]] = []
+
+
+class SealRow(Protocol):
+    """A stored seal: the site's `seals` row or the bureau's `bureau_seals` row."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def signature_hex(self) -> str: ...
+
+    @property
+    def key_id(self) -> str: ...
+
+
+class SealTip(Protocol):
+    """The row keeping the seal chain's tip (the site row, the bureau row)."""
+
+    last_seal_id: int | None
+    last_seal_sha256: str | None
+
+
+S = TypeVar("S", bound=SealRow)
 
 
 def _heads(s: Session) -> dict[str, dict[str, object]]:
@@ -54,7 +83,7 @@ def seal_sha256(body: str) -> str:
     return hashlib.sha256(body.encode("ascii")).hexdigest()
 
 
-def _prev(row: Site, newest: Seal | None) -> dict[str, object] | None:
+def _prev(row: SealTip, newest: SealRow | None) -> dict[str, object] | None:
     if row.last_seal_id is not None:
         # the tip, even when its seal row is gone: the next seal then records the loss
         return {"id": row.last_seal_id, "sha256": row.last_seal_sha256}
@@ -106,38 +135,69 @@ def seal_now(
         # so two sealers cannot both extend the same tip
         row = s.scalar(select(Site).with_for_update())
         assert row is not None
-        heads = _heads(s)
-        previous = s.scalar(select(Seal).order_by(Seal.id.desc()).limit(1))
-        if only_if_changed and previous is not None and json.loads(previous.body)["heads"] == heads:
-            return None
-        if register is not None:
-            register(s)
-            heads = _heads(s)
-        if not heads and only_if_changed:
-            return None
-        sealed_us = ctx.clock.now_us()
-        body = canonical_json(
-            {
-                "type": SEAL_TYPE,
-                "site": site.site_uuid,
-                "key_id": kid,
-                "sealed_us": sealed_us,
-                "heads": heads,
-                "prev": _prev(row, previous),
-            }
+        seal = sign_heads(
+            s,
+            Seal,
+            row,
+            key=key,
+            owner={"site": site.site_uuid},
+            clock=ctx.clock,
+            only_if_changed=only_if_changed,
+            register=register,
         )
-        signature = key.sign(body.encode("ascii"))
-        seal = Seal(sealed_us=sealed_us, body=body, signature_hex=signature.hex(), key_id=kid)
-        s.add(seal)
-        s.flush()
-        row.last_seal_id = seal.id
-        row.last_seal_sha256 = seal_sha256(body)
-        for listener in seal_listeners:
-            listener(s, ctx, seal)
+        if seal is not None:
+            for listener in seal_listeners:
+                listener(s, ctx, seal)
     return seal
 
 
-def signature_valid(public_key_pem: str, seal: Seal) -> bool:
+def sign_heads(
+    s: Session,
+    model: type[S],
+    tip: SealTip,
+    *,
+    key: Ed25519PrivateKey,
+    owner: Mapping[str, str],
+    clock: Clock,
+    only_if_changed: bool = True,
+    register: Callable[[Session], object] | None = None,
+) -> S | None:
+    """In the caller's transaction (with `tip`'s row locked): sign the heads of every chain
+    in `s`'s database as a new `model` row chained to the tip, and move the tip to it.
+    `owner` names the signer in the body ({"site": uuid} or {"bureau": uuid}); the site's
+    seals and the bureau's own (A27) are made by this one function."""
+    kid = key_id(key.public_key())
+    heads = _heads(s)
+    table = cast(Any, model)
+    previous: S | None = s.scalar(select(model).order_by(table.id.desc()).limit(1))
+    if only_if_changed and previous is not None and json.loads(previous.body)["heads"] == heads:
+        return None
+    if register is not None:
+        register(s)
+        heads = _heads(s)
+    if not heads and only_if_changed:
+        return None
+    sealed_us = clock.now_us()
+    body = canonical_json(
+        {
+            "type": SEAL_TYPE,
+            **owner,
+            "key_id": kid,
+            "sealed_us": sealed_us,
+            "heads": heads,
+            "prev": _prev(tip, previous),
+        }
+    )
+    signature = key.sign(body.encode("ascii"))
+    seal = table(sealed_us=sealed_us, body=body, signature_hex=signature.hex(), key_id=kid)
+    s.add(seal)
+    s.flush()
+    tip.last_seal_id = seal.id
+    tip.last_seal_sha256 = seal_sha256(body)
+    return cast(S, seal)
+
+
+def signature_valid(public_key_pem: str, seal: SealRow) -> bool:
     try:
         load_public_pem(public_key_pem).verify(
             bytes.fromhex(seal.signature_hex), seal.body.encode("ascii")

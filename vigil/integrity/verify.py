@@ -8,7 +8,7 @@ file, so an auditor can point at it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ from vigil.db.models import Camera, ChainEntry, Gap, Seal, Segment, Site
 from vigil.db.states import SegmentState
 from vigil.integrity.chain import Link, camera_chain, walk
 from vigil.integrity.digest import sha256_file
-from vigil.integrity.seal import seal_sha256, signature_valid
+from vigil.integrity.seal import SealRow, SealTip, seal_sha256, signature_valid
 
 
 @dataclass(frozen=True)
@@ -263,7 +263,7 @@ def _verify_seals(
                     detail,
                 )
             )
-    report.problems.extend(_seal_chain(site, seals))
+    report.problems.extend(seal_chain(site, seals))
     report.problems.extend(_staleness(ctx, site, valid, set(expected), names))
 
 
@@ -271,12 +271,13 @@ def _seal_problem(kind: str, where: str, detail: str) -> Problem:
     return Problem(kind, None, None, where, detail)
 
 
-def _seal_chain(site: Site, seals: list[Seal]) -> list[Problem]:
+def seal_chain(site: SealTip, seals: Sequence[SealRow], owner: str = "site") -> list[Problem]:
     """Each chained seal signs its predecessor (id and SHA-256), and the newest is the
-    tip the site row recorded: a seal removed anywhere, all of them included, breaks it."""
+    tip the site row recorded: a seal removed anywhere, all of them included, breaks it.
+    Also the bureau's own seals (`owner` "bureau", A27)."""
     problems: list[Problem] = []
     chained = False
-    before: Seal | None = None
+    before: SealRow | None = None
     for seal in seals:
         where = f"seal {seal.id}"
         try:
@@ -315,18 +316,18 @@ def _seal_chain(site: Site, seals: list[Seal]) -> list[Problem]:
     newest = seals[-1] if seals else None
     if site.last_seal_id is None:
         if chained:
-            detail = "the site's record of its newest seal is gone"
-            problems.append(_seal_problem("seal_chain_broken", "site", detail))
+            detail = f"the {owner}'s record of its newest seal is gone"
+            problems.append(_seal_problem("seal_chain_broken", owner, detail))
     elif newest is None:
         detail = f"every seal is gone; the newest was seal {site.last_seal_id}"
-        problems.append(_seal_problem("seal_chain_broken", "site", detail))
+        problems.append(_seal_problem("seal_chain_broken", owner, detail))
     elif newest.id != site.last_seal_id or seal_sha256(newest.body) != site.last_seal_sha256:
         detail = (
-            f"the newest seal is {newest.id}, but the site's newest is seal "
+            f"the newest seal is {newest.id}, but the {owner}'s newest is seal "
             f"{site.last_seal_id}: "
             + ("it was removed" if newest.id < site.last_seal_id else "they differ")
         )
-        problems.append(_seal_problem("seal_chain_broken", "site", detail))
+        problems.append(_seal_problem("seal_chain_broken", owner, detail))
     return problems
 
 

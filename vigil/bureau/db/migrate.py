@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "b0051"
+HEAD_REVISION = "b0061"
 VERSION_TABLE = "bureau_alembic_version"
 
 

@@ -44,6 +44,10 @@ class Bureau(BureauBase):
     created_us: Mapped[int] = mapped_column(BigInteger, nullable=False)
     public_key_pem: Mapped[str] = mapped_column(Text, nullable=False)
     key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    # The tip of the bureau's own seal chain (A27, vigil.bureau.audit_seals), as the site
+    # row keeps the site's: verify finds a newest seal deleted by it.
+    last_seal_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_seal_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class BureauUser(BureauBase):
@@ -138,3 +142,15 @@ class BureauOutbox(OutboxColumns, BureauBase):
 
 class BureauInbox(InboxColumns, BureauBase):
     __tablename__ = "link_inbox"
+
+
+class BureauSeal(BureauBase):
+    """The bureau's own seal over its chain heads (its audit log, A27): the body signed
+    with the bureau's key, chained to the previous seal (vigil.integrity.seal)."""
+
+    __tablename__ = "bureau_seals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed_us: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    signature_hex: Mapped[str] = mapped_column(String(128), nullable=False)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
