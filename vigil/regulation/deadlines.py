@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache, lru_cache
 
 import chinese_calendar
 
@@ -74,8 +75,10 @@ def in_force(on: date) -> bool:
     return _day(on, "on") >= EFFECTIVE_DATE
 
 
+@cache
 def holiday_calendar_years() -> tuple[int, int]:
-    """The first and last year the holiday calendar knows the State Council's notice for."""
+    """The first and last year the holiday calendar knows the State Council's notice for.
+    Cached: the calendar is data installed with the package, fixed for the process."""
     days = chinese_calendar.holidays
     return min(days).year, max(days).year
 
@@ -102,9 +105,11 @@ class PeriodEnd:
     not moved, and may be earlier than the legal last day (never later)."""
 
 
+@lru_cache(maxsize=65536)
 def period_end(start: date, days: int) -> PeriodEnd:
     """The last day of a period of `days` days counted from `start` (start not counted);
-    a last day that is a rest day or holiday moves to the next working day."""
+    a last day that is a rest day or holiday moves to the next working day. Cached: a
+    bureau judges thousands of units' deadlines per page, on a few hundred distinct days."""
     if days < 1:
         raise ValueError(f"a period has at least one day, got {days}")
     counted = _day(start, "start") + timedelta(days=days)
