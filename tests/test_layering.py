@@ -74,7 +74,7 @@ def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
 
 
 def test_no_module_imports_itself_back() -> None:
-    graph = grimp.build_graph("vigil")
+    graph = grimp.build_graph("vigil", cache_dir=None)
     assert _cycles(graph) == []
 
 
@@ -87,3 +87,27 @@ def test_a_cycle_would_be_found() -> None:
     graph.add_import(importer="pkg.b", imported="pkg.a")
     graph.add_import(importer="pkg.c", imported="pkg.a")
     assert _cycles(graph) == [["pkg.a", "pkg.b"]]
+
+
+#: Where web and command-line code may live: the two apps' web packages and the CLI.
+WEB_HOMES = ("vigil.site", "vigil.bureau.web", "vigil.cli")
+WEB_LIBRARIES = ("fastapi", "starlette", "uvicorn", "typer")
+
+
+def _is_under(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def test_web_code_stays_in_the_apps_web_packages() -> None:
+    # The bureau's domain (register, filings, seals, dashboard queries) sits beside its web
+    # app in vigil/bureau; like the rest of the domain it never imports the web app or a web
+    # library, so a GB/T 28181 gateway or the CLI can use it without FastAPI.
+    graph = grimp.build_graph("vigil", include_external_packages=True, cache_dir=None)
+    offenders = sorted(
+        f"{module} -> {imported}"
+        for module in graph.modules
+        if module.startswith("vigil") and not _is_under(module, WEB_HOMES)
+        for imported in graph.find_modules_directly_imported_by(module)
+        if _is_under(imported, WEB_LIBRARIES) or _is_under(imported, WEB_HOMES)
+    )
+    assert offenders == []

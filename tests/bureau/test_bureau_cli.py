@@ -11,8 +11,8 @@ import pytest
 from tests.bureau.conftest import Bureau, vigil
 from tests.bureau.test_link_processes import audit_rows
 from vigil.audit.verify import check_audit
-from vigil.bureau.app import ALLOWED
 from vigil.bureau.divisions import within
+from vigil.bureau.web.app import ALLOWED
 
 PW = "correct-horse-battery-9"
 

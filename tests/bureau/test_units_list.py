@@ -30,10 +30,10 @@ from tests.bureau.conftest import empty_postgres
 from vigil.audit.actor import Actor
 from vigil.bureau import filings
 from vigil.bureau.accounts import add_user
-from vigil.bureau.app import create_app
 from vigil.bureau.context import BureauContext
 from vigil.bureau.db.models import HeldSeal, SiteCheck, Unit
 from vigil.bureau.filings_models import BureauFiling
+from vigil.bureau.web.app import create_app
 from vigil.clock import FakeClock
 from vigil.errors import ValidationError
 from vigil.keys.signing import key_id

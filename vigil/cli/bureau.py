@@ -90,10 +90,10 @@ def serve(
     bureau's own audit log every VIGIL_SEAL_INTERVAL_S seconds (A27)."""
     import uvicorn
 
-    from vigil.bureau.app import create_app
     from vigil.bureau.audit_seals import SealScheduler, seal_interval_s
     from vigil.bureau.link import BureauSide
     from vigil.bureau.seals import CheckScheduler
+    from vigil.bureau.web.app import create_app
     from vigil.link.delivery import LinkWorker
 
     ctx = _open(home)

@@ -1,6 +1,6 @@
 """The bureau's routes for the register of planned systems (A6, N6): `/api/v1/plans`.
 
-Mounted by the bureau app (`vigil.bureau.app`) with its staff dependency; `ALLOWED` joins its
+Mounted by the bureau app (`vigil.bureau.web.app`) with its staff dependency; `ALLOWED` joins its
 role × route table: every member of staff reads the plans of the jurisdiction (A4);
 administrators and the head record and change them (`vigil.bureau.planning`). The body of a
 change is checked field by field by the domain, so a bad value is named with its field.

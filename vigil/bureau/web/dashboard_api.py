@@ -1,6 +1,6 @@
 """The bureau's dashboard routes (/api/v1) and its console page (/dashboard).
 
-Mounted by the bureau app (`vigil.bureau.app`) with its staff dependency; `ALLOWED` joins its
+Mounted by the bureau app (`vigil.bureau.web.app`) with its staff dependency; `ALLOWED` joins its
 role × route table: every member of staff reads the dashboard, the overdue lists and a unit's
 self-check report; officers, inspectors and the head ask a unit for a new one (A4).
 """

@@ -1,6 +1,6 @@
 """The bureau's filing routes (/api/v1): the register, review, on-site check, acceptance.
 
-Mounted by the bureau app (`vigil.bureau.app`) with its staff dependency; `ALLOWED` joins
+Mounted by the bureau app (`vigil.bureau.web.app`) with its staff dependency; `ALLOWED` joins
 its role × route table: every member of staff reads the register; officers and the head
 accept or return a filing and record an acceptance (A13.1); inspectors, officers and the
 head plan and record on-site checks (A13.2).

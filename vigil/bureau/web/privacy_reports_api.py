@@ -1,6 +1,6 @@
 """The bureau's route for found-camera reports (N8.2): `GET /api/v1/reports`.
 
-Mounted by the bureau app (`vigil.bureau.app`) with its staff dependency; `ALLOWED` joins its
+Mounted by the bureau app (`vigil.bureau.web.app`) with its staff dependency; `ALLOWED` joins its
 role × route table: every member of staff reads the reports of the jurisdiction (A4).
 Importing this module registers the `privacy.found_camera` handler.
 """

@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 
 import vigil.bureau.seals  # noqa: F401  (registers the bureau's message handlers)
 from vigil import __version__
-from vigil.bureau import dashboard_api, filings_api, planning_api, privacy_reports_api
 from vigil.bureau.accounts import (
     BureauRole,
     SignInError,
@@ -35,6 +34,7 @@ from vigil.bureau.db.models import Bureau, HeldSeal, SiteCheck, Unit
 from vigil.bureau.divisions import prefix, within
 from vigil.bureau.enrol import EnrolmentRefused, accept_join
 from vigil.bureau.link import BureauSide
+from vigil.bureau.web import dashboard_api, filings_api, planning_api, privacy_reports_api
 from vigil.errors import ValidationError, VigilError
 from vigil.link import inbox
 from vigil.link.errors import LinkRefused
