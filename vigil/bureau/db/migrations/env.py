@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from alembic import context
 
+from vigil.bureau.db.migrate import VERSION_TABLE
 from vigil.bureau.db.models import BureauBase
-
-VERSION_TABLE = "bureau_alembic_version"
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:
